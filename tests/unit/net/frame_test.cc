@@ -4,7 +4,8 @@
 
 #include "gtest/gtest.h"
 #include "tests/testing/packet_builder.h"
-#include "tests/testing/pcap.h"
+#include "tests/testing/fixtures.h"
+#include "userspace/common/pcap_file.h"
 
 namespace xdpxe::net {
 namespace {
@@ -143,7 +144,7 @@ TEST(FrameTest, WriteRefusesSmallBuffer) {
 // Every frame of the real captures that is IPv4/UDP parses with a valid
 // checksum (the README says offload was off), and ARP does not parse.
 TEST(FrameTest, RealCapturesParse) {
-  auto frames = xdpxe::testing::ReadPcap(
+  auto frames = xdpxe::ReadPcap(
       xdpxe::testing::FixturePath("ovmf-x64-pxe-boot.pcap"));
   ASSERT_TRUE(frames.ok()) << frames.status();
   int udp = 0, arp = 0;

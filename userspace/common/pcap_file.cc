@@ -1,4 +1,4 @@
-#include "tests/testing/pcap.h"
+#include "userspace/common/pcap_file.h"
 
 #include <cstring>
 #include <fstream>
@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace xdpxe::testing {
+namespace xdpxe {
 
 namespace {
 
@@ -77,12 +77,4 @@ absl::StatusOr<std::vector<PcapFrame>> ReadPcap(const std::string& path) {
   return frames;
 }
 
-std::string FixturePath(const std::string& name) {
-#ifdef XDPXE_SOURCE_DIR
-  return absl::StrCat(XDPXE_SOURCE_DIR, "/tests/fixtures/", name);
-#else
-  return absl::StrCat("tests/fixtures/", name);
-#endif
-}
-
-}  // namespace xdpxe::testing
+}  // namespace xdpxe

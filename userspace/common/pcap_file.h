@@ -1,10 +1,10 @@
-// Reads classic libpcap files (the captures in tests/fixtures/) into memory:
-// enough for tests, the `xdpxe replay` diagnostic and the bootstorm fixtures.
+// Reads classic libpcap files into memory: the `xdpxe replay` diagnostic,
+// the tests (real captures in tests/fixtures/) and bootstorm fixtures.
 //
-//   auto frames = xdpxe::testing::ReadPcap(path);   // StatusOr
+//   auto frames = xdpxe::ReadPcap(path);   // StatusOr
 //   for (const auto& f : *frames) Feed(f.data);
-#ifndef XDPXE_TESTS_TESTING_PCAP_H_
-#define XDPXE_TESTS_TESTING_PCAP_H_
+#ifndef XDPXE_USERSPACE_COMMON_PCAP_FILE_H_
+#define XDPXE_USERSPACE_COMMON_PCAP_FILE_H_
 
 #include <cstdint>
 #include <string>
@@ -12,7 +12,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace xdpxe::testing {
+namespace xdpxe {
 
 struct PcapFrame {
   int index = 0;          // 1-based frame number, as Wireshark shows it
@@ -24,9 +24,6 @@ struct PcapFrame {
 // Ethernet (linktype 1) captures only; microsecond or nanosecond stamps.
 absl::StatusOr<std::vector<PcapFrame>> ReadPcap(const std::string& path);
 
-// Path of a bundled fixture: XDPXE_SOURCE_DIR/tests/fixtures/<name>.
-std::string FixturePath(const std::string& name);
+}  // namespace xdpxe
 
-}  // namespace xdpxe::testing
-
-#endif  // XDPXE_TESTS_TESTING_PCAP_H_
+#endif  // XDPXE_USERSPACE_COMMON_PCAP_FILE_H_
