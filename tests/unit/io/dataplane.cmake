@@ -1,0 +1,7 @@
+# Unit tests of the data plane's io/ primitives (no root needed: loopback).
+xdpxe_gtest(io_uring_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/uring_loop_test.cc
+          ${CMAKE_CURRENT_LIST_DIR}/udp_port_test.cc
+  LIBS xdpxe_io_core xdpxe_testing
+  LABEL unit
+  TIMEOUT 30)

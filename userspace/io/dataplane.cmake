@@ -1,0 +1,11 @@
+# The data plane (owner: dataplane engineer): io_uring loop, UDP-socket and
+# AF_XDP ports, and io::Server which runs one engine per RX queue.
+add_library(xdpxe_io_core
+  ${CMAKE_CURRENT_LIST_DIR}/buf_ring.cc
+  ${CMAKE_CURRENT_LIST_DIR}/interface_info.cc
+  ${CMAKE_CURRENT_LIST_DIR}/udp_port.cc
+  ${CMAKE_CURRENT_LIST_DIR}/uring_loop.cc)
+target_include_directories(xdpxe_io_core PUBLIC ${PROJECT_SOURCE_DIR})
+target_link_libraries(xdpxe_io_core PUBLIC xdpxe_net xdpxe_common
+  PkgConfig::LIBURING absl::status absl::statusor absl::strings
+  absl::flat_hash_map absl::cleanup)
