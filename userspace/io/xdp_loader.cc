@@ -65,7 +65,8 @@ absl::Status CheckBpffs() {
   if (statfs(kBpffs, &st) != 0 || st.f_type != BPF_FS_MAGIC) {
     return absl::FailedPreconditionError(absl::StrCat(
         kBpffs, ": bpffs is not mounted (mount it: mount -t bpf bpf ", kBpffs,
-        ")"));
+        "; `ip netns exec` remounts /sys without it, `nsenter "
+        "--net=/run/netns/NAME` keeps it)"));
   }
   return absl::OkStatus();
 }
@@ -261,12 +262,18 @@ absl::Status CheckPortRangeVsLocalRange(uint16_t lo, uint16_t hi) {
     return absl::OkStatus();
   }
   if (lo <= lhi && llo <= hi) {
+    std::string shrink =
+        lo > llo ? absl::StrFormat(
+                       "sysctl -w net.ipv4.ip_local_port_range="
+                       "\"%u %u\"",
+                       llo, lo - 1)
+                 : "sysctl -w net.ipv4.ip_local_port_range=\"LO HI\"";
     return absl::FailedPreconditionError(absl::StrFormat(
         "tftp transfer ports %u-%u overlap the host's ephemeral ports %u-%u "
         "(%s): XDP would take replies meant for the host's own "
         "connections; choose ports outside it (default 61000-65535) or "
-        "shrink it (sysctl -w net.ipv4.ip_local_port_range=\"32768 60999\")",
-        lo, hi, llo, lhi, kPath));
+        "shrink it (%s)",
+        lo, hi, llo, lhi, kPath, shrink));
   }
   return absl::OkStatus();
 }
