@@ -4,8 +4,9 @@ add_library(xdpxe_io_core
   ${CMAKE_CURRENT_LIST_DIR}/buf_ring.cc
   ${CMAKE_CURRENT_LIST_DIR}/interface_info.cc
   ${CMAKE_CURRENT_LIST_DIR}/udp_port.cc
-  ${CMAKE_CURRENT_LIST_DIR}/uring_loop.cc)
+  ${CMAKE_CURRENT_LIST_DIR}/uring_loop.cc
+  ${CMAKE_CURRENT_LIST_DIR}/xsk_port.cc)
 target_include_directories(xdpxe_io_core PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(xdpxe_io_core PUBLIC xdpxe_net xdpxe_common
-  PkgConfig::LIBURING absl::status absl::statusor absl::strings
+  PkgConfig::LIBURING PkgConfig::LIBXDP PkgConfig::LIBBPF absl::status absl::statusor absl::strings
   absl::flat_hash_map absl::cleanup)
