@@ -1,0 +1,193 @@
+// logfmt boot events and the size-rotated file; see event_log.h.
+#include "userspace/app/event_log.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+
+#include "absl/strings/ascii.h"
+#include "userspace/common/errno_status.h"
+#include "userspace/common/log.h"
+
+namespace xdpxe::app {
+
+std::string ArchName(uint16_t arch) {
+  switch (arch) {
+    case 0:
+      return "bios";
+    case 6:
+      return "ia32-uefi";
+    case 7:
+    case 9:
+      return "x64-uefi";
+    case 10:
+      return "arm32-uefi";
+    case 11:
+      return "arm64-uefi";
+    case 15:
+      return "ia32-http";
+    case 16:
+      return "x64-http";
+    case 18:
+      return "arm32-http";
+    case 19:
+      return "arm64-http";
+  }
+  return absl::StrCat("arch-", arch);
+}
+
+BootEvent& BootEvent::Arch(uint16_t arch) {
+  Add("arch", arch);
+  return Add("arch_name", ArchName(arch));
+}
+
+std::string LogfmtValue(absl::string_view v) {
+  bool bare = !v.empty();
+  for (char c : v) {
+    if (c == ' ' || c == '"' || c == '=' || c == '\\' ||
+        static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      bare = false;
+      break;
+    }
+  }
+  if (bare) return std::string(v);
+  std::string out = "\"";
+  for (char c : v) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          out += '?';
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+  return out;
+}
+
+std::string BootEvent::Format() const {
+  std::string line = absl::StrCat(
+      "time=",
+      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", time_, absl::UTCTimeZone()),
+      " event=", LogfmtValue(event_));
+  for (const auto& [k, v] : fields_) {
+    absl::StrAppend(&line, " ", k, "=", LogfmtValue(v));
+  }
+  return line;
+}
+
+std::vector<std::pair<std::string, std::string>> ParseLogfmt(
+    absl::string_view line) {
+  std::vector<std::pair<std::string, std::string>> out;
+  size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && line[i] == ' ') ++i;
+    size_t k = i;
+    while (i < line.size() && line[i] != '=' && line[i] != ' ') ++i;
+    std::string key(line.substr(k, i - k));
+    std::string value;
+    if (i < line.size() && line[i] == '=') {
+      ++i;
+      if (i < line.size() && line[i] == '"') {
+        for (++i; i < line.size() && line[i] != '"'; ++i) {
+          if (line[i] == '\\' && i + 1 < line.size()) {
+            ++i;
+            value += line[i] == 'n' ? '\n' : line[i];
+          } else {
+            value += line[i];
+          }
+        }
+        ++i;  // closing quote
+      } else {
+        size_t v = i;
+        while (i < line.size() && line[i] != ' ') ++i;
+        value = std::string(line.substr(v, i - v));
+      }
+    }
+    if (!key.empty()) out.emplace_back(std::move(key), std::move(value));
+  }
+  return out;
+}
+
+absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(EventLogOptions opts) {
+  std::unique_ptr<EventLog> log(new EventLog(std::move(opts)));
+  if (!log->opts_.path.empty()) {
+    absl::Status st = log->OpenFile();
+    if (!st.ok()) return st;
+  }
+  return log;
+}
+
+EventLog::~EventLog() {
+  if (fd_ >= 0) close(fd_);
+}
+
+absl::Status EventLog::OpenFile() {
+  fd_ =
+      open(opts_.path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+  if (fd_ < 0) {
+    return ErrnoToStatus(errno, absl::StrCat("log-file ", opts_.path));
+  }
+  struct stat st;
+  size_ = fstat(fd_, &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+  return absl::OkStatus();
+}
+
+void EventLog::RotateLocked() {
+  // boot.log.(keep-1) → boot.log.keep, ..., boot.log → boot.log.1. A
+  // follower holding the old file sees it renamed and reopens the path.
+  for (uint32_t i = opts_.keep; i >= 1; --i) {
+    std::string from =
+        i == 1 ? opts_.path : absl::StrCat(opts_.path, ".", i - 1);
+    std::string to = absl::StrCat(opts_.path, ".", i);
+    if (rename(from.c_str(), to.c_str()) != 0 && errno != ENOENT) {
+      ++write_errors_;
+    }
+  }
+  close(fd_);
+  fd_ = -1;
+  if (!OpenFile().ok()) ++write_errors_;
+}
+
+void EventLog::Write(const BootEvent& e) { WriteLine(e.Format()); }
+
+void EventLog::WriteLine(absl::string_view line) {
+  std::string out = absl::StrCat(line, "\n");
+  std::lock_guard<std::mutex> lock(mu_);
+  if (opts_.to_stderr) {
+    std::fwrite(out.data(), 1, out.size(), stderr);
+  }
+  if (opts_.path.empty()) return;
+  if (fd_ >= 0 && size_ > 0 && size_ + out.size() > opts_.max_bytes) {
+    RotateLocked();
+  }
+  if (fd_ < 0) {
+    ++write_errors_;
+    return;
+  }
+  ssize_t n = write(fd_, out.data(), out.size());
+  if (n != static_cast<ssize_t>(out.size())) {
+    ++write_errors_;
+  }
+  if (n > 0) size_ += static_cast<uint64_t>(n);
+}
+
+uint64_t EventLog::write_errors() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return write_errors_;
+}
+
+}  // namespace xdpxe::app
