@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "tests/testing/fixtures.h"
+#include "tests/testing/packet_builder.h"
 #include "userspace/common/errno_status.h"
 #include "userspace/common/pcap_file.h"
 #include "userspace/dhcp/classify.h"
@@ -111,6 +112,29 @@ absl::StatusOr<uint32_t> XdpTester::NsPerPacket(std::span<const uint8_t> frame,
   if (int err = bpf_prog_test_run_opts(prog_fd(), &opts))
     return ErrnoToStatus(-err, "test_run (repeat)");
   return opts.duration;
+}
+
+size_t XdpTester::MaxFrameLen() {
+  // test_run takes bigger frames too, but puts the excess into frags that a
+  // non-frags program cannot see (and real drivers never hand it). Probe
+  // the linear part: a TFTP RRQ to us steers only when the whole datagram
+  // is inside data..data_end.
+  struct xdpxe_config cfg = CaptureConfig();
+  if (!SetConfig(cfg).ok()) return 0;
+  size_t lo = 64, hi = 16384;  // lo steers, hi does not
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    std::string rrq(mid - 42, 'x');
+    auto f = PacketBuilder()
+                 .Ipv4(net::Ipv4Addr::FromOctets(198, 18, 0, 152),
+                       net::Ipv4Addr::FromNetworkOrder(cfg.server_ip))
+                 .Udp(1811, XDPXE_PORT_TFTP)
+                 .Payload(rrq)
+                 .Build();
+    auto r = Run(f);
+    (r.ok() && r->stat == XDPXE_STAT_STEER_TFTP ? lo : hi) = mid;
+  }
+  return lo;
 }
 
 int ModelVerdict(std::span<const uint8_t> frame,

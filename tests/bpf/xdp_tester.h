@@ -66,6 +66,9 @@ class XdpTester {
   absl::StatusOr<uint32_t> NsPerPacket(std::span<const uint8_t> frame,
                                        int repeat);
   absl::StatusOr<std::array<struct xdpxe_counter, XDPXE_STAT_MAX>> Counters();
+  // Largest frame the (non-frags) program sees whole: a page minus XDP
+  // headroom and skb_shared_info. Resets the config to CaptureConfig().
+  size_t MaxFrameLen();
   int prog_fd() const;
   // Instructions the verifier processed to accept the program.
   uint32_t verified_insns() const;
