@@ -44,9 +44,9 @@ void Transfer::Start(FileRef file, const TransferParams& p, net::Time now,
              ? net::Duration(std::chrono::seconds(neg_.timeout_s))
              : p.rto;
   max_rto_ = std::max(p.max_rto, rto_);
-  // The idle limit never cuts short the retransmissions a client asked
-  // for with a long timeout option.
-  idle_limit_ = std::max(p.idle_limit, rto_ * (int64_t{p.max_tries} + 1));
+  // A client asking for a long timeout still gets one retransmission
+  // before the idle limit frees its transfer.
+  idle_limit_ = std::max(p.idle_limit, 2 * rto_);
   server_ = p.server;
   client_ = p.client;
   mac_ = p.client_mac;
