@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# One end-to-end case: real firmware in QEMU boots through the lab of
+# tools/lab/lib/lab.sh (primary dnsmasq for addresses, a proxy for the boot)
+# until its autoexec.ipxe prints a marker on the serial console. Registered
+# with ctest by tests/e2e/CMakeLists.txt (label e2e); runnable by hand:
+#
+#   sudo tests/e2e/boot_case.sh --firmware uefi --proxy xdpxe \
+#        --backend xdp --xdpxe build/userspace/app/xdpxe --compare
+#
+#   --firmware uefi|bios  OVMF's own PXE (NIC ROM off), or SeaBIOS + iPXE ROM
+#   --vms N               N VMs started together (each must print its marker)
+#   --proxy xdpxe|dnsmasq the ProxyDHCP + TFTP server under test
+#   --backend xdp|socket  xdpxe's data path
+#   --compare             then the same chain through dnsmasq, times side by side
+#   --bound S             seconds each chain may take (default 240)
+#   --artifacts DIR       keep logs and consoles there (default: a temp dir,
+#                         kept only on failure)
+#
+# Exit 0 pass, 1 fail, 77 skipped (not root and CI is not "true"; with
+# CI=true a missing prerequisite fails instead).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+# shellcheck source=../../tools/lab/lib/lab.sh
+source "$repo/tools/lab/lib/lab.sh"
+# shellcheck source=../../tools/lab/lib/vm.sh
+source "$repo/tools/lab/lib/vm.sh"
+# shellcheck source=lib/report.sh
+source "$here/lib/report.sh"
+
+firmware=uefi vms=1 proxy=xdpxe backend=xdp xdpxe_bin= compare=0 bound=240
+artifacts=
+while (($#)); do
+  case $1 in
+    --firmware) firmware=$2; shift ;;
+    --vms) vms=$2; shift ;;
+    --proxy) proxy=$2; shift ;;
+    --backend) backend=$2; shift ;;
+    --xdpxe) xdpxe_bin=$2; shift ;;
+    --compare) compare=1 ;;
+    --bound) bound=$2; shift ;;
+    --artifacts) artifacts=$2; shift ;;
+    -h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "boot_case: unknown argument: $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+proxy_label=$proxy
+[[ $proxy == xdpxe ]] && proxy_label=xdpxe-$backend
+case_name="$firmware x$vms via $proxy_label"
+
+# Skip only where a developer runs the suite unprivileged; CI must run it.
+skip_or_fail() {
+  if [[ ${CI:-} == true ]]; then
+    echo "e2e FAIL ($case_name): $* (CI=true: e2e must run)" >&2
+    exit 1
+  fi
+  echo "e2e SKIP ($case_name): $*" >&2
+  exit 77
+}
+
+preflight() {
+  ((EUID == 0)) || skip_or_fail "needs root (netns, taps, XDP)"
+  local f t
+  for t in qemu-system-x86_64 dnsmasq ethtool ip ss timeout; do
+    command -v "$t" >/dev/null || skip_or_fail "missing $t (tools/install-deps.sh)"
+  done
+  for f in "$VM_OVMF_CODE" "$VM_OVMF_VARS" /usr/lib/ipxe/snponly.efi \
+    /usr/lib/ipxe/undionly.kpxe /usr/lib/ipxe/qemu/efi-virtio.rom \
+    /usr/share/seabios/bios-256k.bin; do
+    [[ -r $f ]] || skip_or_fail "missing $f (tools/install-deps.sh)"
+  done
+  if [[ $proxy == xdpxe ]]; then
+    [[ -x $xdpxe_bin ]] ||
+      skip_or_fail "no xdpxe binary at '${xdpxe_bin}' (build target xdpxe)"
+  fi
+}
+
+# Boots $vms VMs through the running proxy; prints the report; records
+# "label n seconds" lines in $summary. Returns 1 if a VM missed its marker.
+declare -a VM_PIDS VM_T0S
+run_chain() {
+  local label=$1 n ok=0 rc=0
+  lab_log "chain '$label': starting $vms $firmware VM(s), bound ${bound}s"
+  for ((n = 0; n < vms; n++)); do
+    vm_start "$firmware" "$n" "$LAB_DIR/vm$n.serial"
+    VM_PIDS[n]=$VM_PID
+    VM_T0S[n]=$VM_T0_US
+  done
+  report_wait_markers "$bound" $(seq 0 $((vms - 1))) || rc=1
+  for ((n = 0; n < vms; n++)); do
+    echo "== $label: vm$n ($(vm_mac "$n")), milestones since VM start:"
+    report_milestones "$n" | while IFS='|' read -r name secs; do
+      printf '  %-24s %8s s\n' "$name" "$secs"
+      printf '%s|%s|%s|%s\n' "$label" "$n" "$name" "$secs" >>"$summary"
+    done
+    echo "   proxy log ($label) about this VM:"
+    report_proxy_events "$n"
+    check_chain "$n" || rc=1
+  done
+  ((rc == 0)) || { echo "== $label: FAILED"; report_failure; }
+  # Powered off by the script; stop what is left, free the taps.
+  for ((n = 0; n < vms; n++)); do
+    lab_kill "${VM_PIDS[n]}"
+    ip -n "$LAB_NS_BR" link del "xet$LAB_ID-$n" 2>/dev/null || true
+  done
+  mkdir -p "$LAB_DIR/$label"
+  mv "$LAB_DIR"/vm*.serial "$LAB_DIR"/vm*.qemu.log "$LAB_DIR"/proxy.log \
+    "$LAB_DIR/$label/" 2>/dev/null || true
+  return $rc
+}
+
+# What the console must show beyond the marker, so the case proves the path
+# it names: UEFI loaded iPXE through the firmware's PXE (no NIC ROM).
+check_chain() {
+  local n=$1 s=$LAB_DIR/vm$n.serial need=()
+  [[ -n $(report_marker_us "$n") ]] || {
+    echo "  FAIL vm$n: no '$LAB_MARKER mac=$(vm_mac "$n")' on the console"
+    return 1
+  }
+  [[ $firmware == uefi ]] &&
+    need=("NBP file downloaded successfully" "iPXE initialising devices")
+  [[ $firmware == bios ]] && need=("iPXE initialising devices")
+  local m
+  for m in "${need[@]}"; do
+    grep -q -- "$m" "$s" || { echo "  FAIL vm$n: console lacks '$m'"; return 1; }
+  done
+}
+
+start_proxy() {
+  case $1 in
+    dnsmasq) lab_start_proxy_dnsmasq ;;
+    xdpxe) lab_start_proxy_xdpxe "$xdpxe_bin" "$backend" ;;
+  esac
+}
+
+# A fresh primary per chain: each chain then pays the same ping check and
+# gets the same address, so the comparison is fair.
+restart_primary() {
+  [[ -n ${LAB_PRIMARY_PID:-} ]] && lab_kill "$LAB_PRIMARY_PID"
+  rm -f "$LAB_DIR/primary.leases"
+  lab_start_primary
+}
+
+print_comparison() {
+  local labels=("$@") name l row
+  echo
+  echo "== times (s since VM start; accel $VM_ACCEL; $firmware; vm0)"
+  printf '  %-24s' milestone
+  for l in "${labels[@]}"; do printf ' %14s' "$l"; done
+  echo
+  for name in $(cut -d'|' -f3 "$summary" | awk '!seen[$0]++' | tr ' ' '_'); do
+    printf '  %-24s' "${name//_/ }"
+    for l in "${labels[@]}"; do
+      row=$(awk -F'|' -v l="$l" -v m="${name//_/ }" \
+        '$1 == l && $2 == 0 && $3 == m { print $4 }' "$summary")
+      printf ' %14s' "${row:--}"
+    done
+    echo
+  done
+}
+
+main() {
+  preflight
+  if [[ -n $artifacts ]]; then
+    rm -rf "$artifacts" && mkdir -p "$artifacts"
+    workdir=$(cd "$artifacts" && pwd)
+  else
+    workdir=$(mktemp -d /tmp/xe-e2e.XXXXXX)
+  fi
+  lab_init $$ "$workdir"
+  summary=$LAB_DIR/summary
+  : >"$summary"
+  trap 'rc=$?; lab_down; finish $rc' EXIT
+  trap 'exit 130' INT TERM
+  LAB_MAX_SECONDS=$((bound * 3 + 120)) VM_MAX_SECONDS=$((bound + 30))
+  lab_reap_stale
+  vm_probe_accel
+  lab_write_tftp_root
+  lab_up
+  lab_start_primary
+
+  local rc=0 labels=()
+  start_proxy "$proxy"
+  run_chain "$proxy_label" || rc=1
+  labels+=("$proxy_label")
+  if ((compare)) && [[ $proxy != dnsmasq ]]; then
+    lab_kill "$LAB_PROXY_PID"
+    restart_primary
+    start_proxy dnsmasq
+    run_chain dnsmasq || rc=1
+    labels+=(dnsmasq)
+  fi
+  print_comparison "${labels[@]}"
+  return $rc
+}
+
+finish() {
+  local rc=$1
+  if ((rc == 0)); then
+    echo "e2e PASS ($case_name)"
+    [[ -z $artifacts ]] && rm -rf "$workdir"
+  else
+    echo "e2e FAIL ($case_name): logs and consoles kept in $workdir"
+  fi
+  exit "$rc"
+}
+
+main
