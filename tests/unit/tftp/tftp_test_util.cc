@@ -106,8 +106,7 @@ void SimNet::Send(bool to_server, net::Endpoint from, net::Endpoint to,
     net::Duration delay =
         opt_.latency +
         std::chrono::duration_cast<net::Duration>(opt_.jitter * u(rng_));
-    flight_.push_back(
-        {clock_.now() + delay, seq_++, to_server, from, to, payload});
+    flight_.push({clock_.now() + delay, seq_++, to_server, from, to, payload});
   }
 }
 
@@ -199,7 +198,7 @@ SimResult SimNet::Fetch(std::string_view file, std::vector<OptionPair> options,
     if (done && server_.active_transfers() == 0) break;
     net::Time next = server_.NextDeadline();
     if (!done) next = std::min(next, client_deadline);
-    for (const InFlight& f : flight_) next = std::min(next, f.at);
+    if (!flight_.empty()) next = std::min(next, flight_.top().at);
     if (next == net::Time::max() || next > give_up) break;
     if (next > clock_.now()) clock_.Advance(next - clock_.now());
     const net::Time now = clock_.now();
@@ -208,15 +207,9 @@ SimResult SimNet::Fetch(std::string_view file, std::vector<OptionPair> options,
       FlushServer();
     }
     // Deliver everything due, earliest (then oldest) first.
-    while (true) {
-      auto it = std::min_element(flight_.begin(), flight_.end(),
-                                 [](const InFlight& a, const InFlight& b) {
-                                   return std::tie(a.at, a.seq) <
-                                          std::tie(b.at, b.seq);
-                                 });
-      if (it == flight_.end() || it->at > now) break;
-      InFlight f = std::move(*it);
-      flight_.erase(it);
+    while (!flight_.empty() && flight_.top().at <= now) {
+      InFlight f = flight_.top();
+      flight_.pop();
       if (f.to_server) {
         server_.OnDatagram(Dgram(f.from, f.to, f.payload), now, sink_);
         FlushServer();

@@ -12,8 +12,11 @@
 #define XDPXE_TESTS_UNIT_TFTP_TFTP_TEST_UTIL_H_
 
 #include <cstdint>
+#include <functional>
+#include <queue>
 #include <random>
 #include <string>
+#include <tuple>
 #include <utility>  // fake_sink.h uses std::exchange without it
 #include <vector>
 
@@ -118,6 +121,9 @@ class SimNet {
     bool to_server;
     net::Endpoint from, to;
     std::vector<uint8_t> payload;
+    bool operator>(const InFlight& o) const {
+      return std::tie(at, seq) > std::tie(o.at, o.seq);
+    }
   };
   void Send(bool to_server, net::Endpoint from, net::Endpoint to,
             std::vector<uint8_t> payload);
@@ -128,7 +134,8 @@ class SimNet {
   std::mt19937 rng_;
   xdpxe::testing::FakeClock clock_;
   xdpxe::testing::FakeSink sink_;
-  std::vector<InFlight> flight_;
+  std::priority_queue<InFlight, std::vector<InFlight>, std::greater<>>
+      flight_;  // earliest (then oldest) first
   uint64_t seq_ = 0;
 };
 
