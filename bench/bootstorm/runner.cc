@@ -1,0 +1,171 @@
+// The comparison runner (runner.h).
+#include "bench/bootstorm/runner.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "bench/bootstorm/lab.h"
+#include "bench/bootstorm/raw_modes.h"
+#include "bench/bootstorm/raw_port.h"
+#include "userspace/common/errno_status.h"
+#include "userspace/common/log.h"
+#include "userspace/common/status_macros.h"
+
+namespace xdpxe::bootstorm {
+
+namespace {
+
+absl::StatusOr<std::vector<uint8_t>> ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot read ", path,
+                     " (install the ipxe package, or pass "
+                     "--tftp-root with the boot files)"));
+  }
+  return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)),
+                              std::istreambuf_iterator<char>());
+}
+
+absl::Status WriteBytes(const std::string& path,
+                        const std::vector<uint8_t>& data) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(data.data()), data.size());
+  out.close();
+  if (!out) return absl::UnavailableError("cannot write " + path);
+  chmod(path.c_str(), 0644);
+  return absl::OkStatus();
+}
+
+// The lab's TFTP root: the real iPXE binaries under the names the servers
+// hand out, the script, and a file for the raw TFTP mode.
+absl::Status MakeTftpRoot(const std::string& dir, size_t raw_bytes) {
+  mkdir(dir.c_str(), 0755);
+  chmod(dir.c_str(), 0755);
+  XDPXE_ASSIGN_OR_RETURN(auto snp, ReadAll("/usr/lib/ipxe/snponly.efi"));
+  XDPXE_ASSIGN_OR_RETURN(auto undi, ReadAll("/usr/lib/ipxe/undionly.kpxe"));
+  XDPXE_RETURN_IF_ERROR(WriteBytes(dir + "/snp_x64.efi", snp));
+  // Debian ships no arm64 iPXE: arm64 machines fetch a copy of the x64 one
+  // (same size, so the phase is comparable; the bytes are still checked).
+  XDPXE_RETURN_IF_ERROR(WriteBytes(dir + "/snp_aa64.efi", snp));
+  XDPXE_RETURN_IF_ERROR(WriteBytes(dir + "/undionly.kpxe", undi));
+  std::string script =
+      "#!ipxe\n"
+      "# bootstorm lab script: what a lab machine runs after iPXE's DHCP.\n"
+      "echo XDPXE-AUTOEXEC-OK ${net0/mac} ${net0/ip} via ${next-server}\n"
+      "isset ${menu-timeout} || set menu-timeout 5000\n"
+      "chain --autofree http://${next-server}/boot/${net0/mac:hexhyp}.ipxe ||\n"
+      "echo no per-machine script, booting from the local disk\n"
+      "sanboot --no-describe --drive 0x80 || exit\n";
+  XDPXE_RETURN_IF_ERROR(
+      WriteBytes(dir + "/autoexec.ipxe",
+                 std::vector<uint8_t>(script.begin(), script.end())));
+  std::vector<uint8_t> raw(raw_bytes);
+  std::mt19937 rng(42);
+  for (auto& b : raw) b = static_cast<uint8_t>(rng());
+  return WriteBytes(dir + "/" + std::string(kRawTftpFile), raw);
+}
+
+absl::StatusOr<std::vector<BootFile>> LoadFiles(const std::string& dir) {
+  std::vector<BootFile> files;
+  for (const char* n : {"snp_x64.efi", "snp_aa64.efi", "undionly.kpxe",
+                        "autoexec.ipxe", kRawTftpFile}) {
+    XDPXE_ASSIGN_OR_RETURN(auto data, ReadAll(dir + "/" + n));
+    files.push_back({n, std::move(data)});
+  }
+  return files;
+}
+
+}  // namespace
+
+absl::Status RunAll(const RunOptions& opts, RunReport* report) {
+  RemoveStaleNamespaces();
+  XDPXE_ASSIGN_OR_RETURN(std::unique_ptr<Lab> lab,
+                         Lab::Create({.netem = opts.netem}));
+  ServerSetup setup = opts.setup;
+  if (setup.tftp_root.empty()) {
+    setup.tftp_root = lab->work_dir() + "/tftp";
+    XDPXE_RETURN_IF_ERROR(
+        MakeTftpRoot(setup.tftp_root, opts.raw.tftp_file_bytes));
+  }
+  XDPXE_ASSIGN_OR_RETURN(std::vector<BootFile> files,
+                         LoadFiles(setup.tftp_root));
+  // The generator's port lives in the client namespace; this thread only
+  // visits it to make the socket.
+  XDPXE_ASSIGN_OR_RETURN(int old, lab->EnterNs(Lab::kClient));
+  absl::StatusOr<std::unique_ptr<RawPort>> port = RawPort::Open(lab->ifname());
+  Lab::LeaveNs(old);
+  if (!port.ok()) return port.status();
+
+  StormConfig cfg = opts.storm_cfg;
+  cfg.machine.files = &files;
+  RawContext raw_ctx;
+  raw_ctx.lab = lab.get();
+  raw_ctx.port = port->get();
+  raw_ctx.files = &files;
+
+  if (opts.raw.baseline) {
+    XDPXE_ASSIGN_OR_RETURN(report->baseline, MeasureBaseline(raw_ctx));
+    report->have_baseline = true;
+  }
+  for (int round = 0; round < opts.rounds && !g_stop; ++round) {
+    std::vector<ServerKind> order = opts.servers;
+    if (round % 2 == 1) std::reverse(order.begin(), order.end());
+    for (ServerKind kind : order) {
+      if (g_stop) break;
+      const std::string name = ServerName(kind);
+      // Same starting line for every server: cold ARP caches, new leases.
+      (void)lab->RunIn(Lab::kServer, {"ip", "neigh", "flush", "all"});
+      (void)lab->RunIn(Lab::kPrimary, {"ip", "neigh", "flush", "all"});
+      if (opts.storm) {
+        XDPXE_ASSIGN_OR_RETURN(Process primary,
+                               StartPrimary(*lab, opts.primary_ping));
+        XDPXE_ASSIGN_OR_RETURN(RunningServer srv,
+                               StartServer(*lab, kind, setup));
+        port->get()->PollRx([](std::span<const uint8_t>) {});  // stale frames
+        double cpu0 = srv.CpuSeconds();
+        cfg.label = name;
+        Storm storm(cfg, port->get());
+        StormRound sr;
+        sr.server = name;
+        sr.round = round;
+        sr.result = storm.Run();
+        // Let in.tftpd reap its last children before reading cutime.
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        sr.server_cpu_s = srv.CpuSeconds() - cpu0;
+        if (!srv.Alive()) {
+          report->notes.push_back(
+              absl::StrCat(name, " died during round ", round));
+        }
+        report->rounds.push_back(std::move(sr));
+        for (Process& p : srv.procs) p.Stop();
+        primary.Stop();
+      }
+      if (opts.raw.dhcp || opts.raw.tftp) {
+        XDPXE_ASSIGN_OR_RETURN(RunningServer srv,
+                               StartServer(*lab, kind, setup));
+        if (opts.raw.dhcp && round == 0) {
+          XDPXE_ASSIGN_OR_RETURN(DhcpRaw d, RunDhcpRaw(raw_ctx, srv, opts.raw));
+          d.server = name;
+          report->dhcp_raw.push_back(std::move(d));
+        }
+        if (opts.raw.tftp && round == 0) {
+          XDPXE_ASSIGN_OR_RETURN(TftpRaw t, RunTftpRaw(raw_ctx, srv, opts.raw));
+          t.server = name;
+          report->tftp_raw.push_back(std::move(t));
+        }
+        for (Process& p : srv.procs) p.Stop();
+      }
+    }
+  }
+  report->summaries = Summarize(report->rounds);
+  if (g_stop) return absl::CancelledError("interrupted (lab torn down)");
+  return absl::OkStatus();
+}
+
+}  // namespace xdpxe::bootstorm

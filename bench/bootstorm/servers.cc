@@ -1,0 +1,210 @@
+// Starting the compared servers in the lab (servers.h).
+#include "bench/bootstorm/servers.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace xdpxe::bootstorm {
+
+namespace {
+
+std::vector<std::string> DnsmasqCommon(const Lab& lab, const std::string& tag) {
+  return {"dnsmasq",
+          "--keep-in-foreground",
+          "--conf-file=/dev/null",
+          "--port=0",  // no DNS
+          "--log-facility=-",
+          "--quiet-dhcp",
+          "--quiet-tftp",
+          absl::StrCat("--pid-file=", lab.work_dir(), "/", tag, ".pid"),
+          absl::StrCat("--interface=", lab.ifname()),
+          "--except-interface=lo",
+          "--bind-interfaces"};
+}
+
+// dnsmasq in proxy mode, as the project's seed system and the fixtures'
+// lab ran it; `tftp` adds its own TFTP server.
+std::vector<std::string> DnsmasqProxy(const Lab& lab, const std::string& root,
+                                      bool tftp) {
+  std::vector<std::string> a =
+      DnsmasqCommon(lab, tftp ? "proxy" : "proxy-only");
+  std::vector<std::string> more = {
+      absl::StrCat("--dhcp-range=", kServerIp.ToString(), ",proxy,",
+                   kNetmask.ToString()),
+      "--dhcp-match=set:ipxe,175",
+      "--pxe-service=tag:!ipxe,x86PC,\"BIOS\",undionly.kpxe",
+      "--pxe-service=tag:!ipxe,X86-64_EFI,\"x64\",snp_x64.efi",
+      "--pxe-service=tag:!ipxe,BC_EFI,\"x64\",snp_x64.efi",
+      "--pxe-service=tag:!ipxe,ARM64_EFI,\"arm64\",snp_aa64.efi",
+      "--dhcp-boot=tag:ipxe,autoexec.ipxe"};
+  a.insert(a.end(), more.begin(), more.end());
+  if (tftp) {
+    a.push_back("--enable-tftp");
+    a.push_back("--tftp-root=" + root);
+    // The default of 50 concurrent transfers would queue a storm on purpose.
+    a.push_back("--tftp-max=10000");
+  }
+  return a;
+}
+
+}  // namespace
+
+std::string ServerName(ServerKind k) {
+  switch (k) {
+    case ServerKind::kXdpxe:
+      return "xdpxe";
+    case ServerKind::kXdpxeSocket:
+      return "xdpxe-socket";
+    case ServerKind::kDnsmasq:
+      return "dnsmasq";
+    case ServerKind::kTftpHpa:
+      return "tftp-hpa";
+  }
+  return "?";
+}
+
+absl::StatusOr<ServerKind> ParseServer(const std::string& name) {
+  for (ServerKind k : {ServerKind::kXdpxe, ServerKind::kXdpxeSocket,
+                       ServerKind::kDnsmasq, ServerKind::kTftpHpa}) {
+    if (ServerName(k) == name) return k;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("--server: unknown server '", name,
+                   "' (use xdpxe, xdpxe-socket, dnsmasq or tftp-hpa)"));
+}
+
+double RunningServer::CpuSeconds() const {
+  double s = 0;
+  for (const Process& p : procs) s += ProcessCpuSeconds(p.pid());
+  return s;
+}
+
+bool RunningServer::Alive() {
+  for (Process& p : procs) {
+    if (!p.Alive()) return false;
+  }
+  return true;
+}
+
+absl::Status WaitForUdpPorts(pid_t pid, const std::vector<int>& ports,
+                             int timeout_ms) {
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  std::string path = absl::StrCat("/proc/", pid, "/net/udp");
+  while (true) {
+    std::ifstream in(path);
+    if (!in) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("server pid ", pid, " exited during start-up"));
+    }
+    std::string text((std::istreambuf_iterator<char>(in)),
+                     std::istreambuf_iterator<char>());
+    bool all = true;
+    for (int port : ports) {
+      if (text.find(absl::StrFormat(":%04X 00000000:0000", port)) ==
+          std::string::npos) {
+        all = false;
+      }
+    }
+    if (all) return absl::OkStatus();
+    if (std::chrono::steady_clock::now() > deadline) {
+      return absl::DeadlineExceededError(
+          absl::StrCat("server pid ", pid, " did not bind its UDP ports in ",
+                       timeout_ms, " ms (see its log in the lab work dir)"));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+absl::StatusOr<Process> StartPrimary(Lab& lab, bool ping) {
+  static int seq = 0;
+  std::vector<std::string> a = DnsmasqCommon(lab, "primary");
+  a.push_back(absl::StrCat("--dhcp-range=", kPoolStart.ToString(), ",",
+                           kPoolEnd.ToString(), ",", kNetmask.ToString(),
+                           ",1h"));
+  a.push_back("--dhcp-authoritative");
+  a.push_back("--dhcp-lease-max=10000");
+  a.push_back(
+      absl::StrCat("--dhcp-leasefile=", lab.work_dir(), "/leases.", seq++));
+  if (!ping) a.push_back("--no-ping");
+  absl::StatusOr<Process> p = lab.Spawn(Lab::kPrimary, a, "primary.log");
+  if (!p.ok()) return p.status();
+  absl::Status st = WaitForUdpPorts(p->pid(), {67}, 5000);
+  if (!st.ok()) return st;
+  return p;
+}
+
+absl::StatusOr<RunningServer> StartServer(Lab& lab, ServerKind kind,
+                                          const ServerSetup& setup) {
+  RunningServer rs;
+  std::vector<int> ports;
+  switch (kind) {
+    case ServerKind::kDnsmasq: {
+      auto p = lab.Spawn(Lab::kServer, DnsmasqProxy(lab, setup.tftp_root, true),
+                         "dnsmasq.log");
+      if (!p.ok()) return p.status();
+      rs.procs.push_back(std::move(*p));
+      ports = {67, 4011, 69};
+      break;
+    }
+    case ServerKind::kTftpHpa: {
+      auto p =
+          lab.Spawn(Lab::kServer, DnsmasqProxy(lab, setup.tftp_root, false),
+                    "dnsmasq-proxy.log");
+      if (!p.ok()) return p.status();
+      rs.procs.push_back(std::move(*p));
+      auto t = lab.Spawn(Lab::kServer,
+                         {"in.tftpd", "--listen", "--foreground", "--address",
+                          kServerIp.ToString() + ":69", "--user", "root",
+                          "--secure", setup.tftp_root},
+                         "in.tftpd.log");
+      if (!t.ok()) return t.status();
+      rs.procs.push_back(std::move(*t));
+      ports = {67, 4011};
+      absl::Status st = WaitForUdpPorts(rs.procs[1].pid(), {69}, 5000);
+      if (!st.ok()) return st;
+      break;
+    }
+    case ServerKind::kXdpxe:
+    case ServerKind::kXdpxeSocket: {
+      if (setup.xdpxe_binary.empty() ||
+          access(setup.xdpxe_binary.c_str(), X_OK) != 0) {
+        return absl::NotFoundError(
+            absl::StrCat("xdpxe binary not found at '", setup.xdpxe_binary,
+                         "' (build target xdpxe, or pass --xdpxe-binary)"));
+      }
+      std::vector<std::string> a = {
+          setup.xdpxe_binary, "serve",
+          "--interface",      lab.ifname(),
+          "--tftp-root",      setup.tftp_root,
+          "--backend",        kind == ServerKind::kXdpxe ? "xdp" : "socket"};
+      a.insert(a.end(), setup.xdpxe_extra.begin(), setup.xdpxe_extra.end());
+      auto p = lab.Spawn(Lab::kServer, a, ServerName(kind) + ".log");
+      if (!p.ok()) return p.status();
+      rs.procs.push_back(std::move(*p));
+      // The XDP backend may bind no UDP socket at all: give it time.
+      if (kind == ServerKind::kXdpxeSocket) ports = {67, 4011, 69};
+      break;
+    }
+  }
+  if (!ports.empty()) {
+    absl::Status st = WaitForUdpPorts(rs.procs[0].pid(), ports, 5000);
+    if (!st.ok()) return st;
+  } else {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  }
+  if (!rs.Alive()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(ServerName(kind), " exited during start-up (log in ",
+                     lab.work_dir(), ")"));
+  }
+  return rs;
+}
+
+}  // namespace xdpxe::bootstorm

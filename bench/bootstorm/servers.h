@@ -1,0 +1,55 @@
+// The servers bootstorm compares, started inside the lab: the primary DHCP
+// server (dnsmasq, addresses only) and the server under test.
+//
+//   xdpxe         xdpxe serve --backend xdp     (ProxyDHCP + TFTP)
+//   xdpxe-socket  xdpxe serve --backend socket  (ProxyDHCP + TFTP)
+//   dnsmasq       dnsmasq dhcp-range=...,proxy + enable-tftp (the seed system)
+//   tftp-hpa      dnsmasq proxy (no TFTP) + in.tftpd for the TFTP part
+//
+// Every peer is configured for the load, not left at defaults that would
+// lose on purpose (dnsmasq --tftp-max=10000, lease-max 10000).
+#ifndef XDPXE_BENCH_BOOTSTORM_SERVERS_H_
+#define XDPXE_BENCH_BOOTSTORM_SERVERS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "bench/bootstorm/lab.h"
+
+namespace xdpxe::bootstorm {
+
+enum class ServerKind { kXdpxe, kXdpxeSocket, kDnsmasq, kTftpHpa };
+std::string ServerName(ServerKind k);
+absl::StatusOr<ServerKind> ParseServer(const std::string& name);
+
+struct ServerSetup {
+  std::string tftp_root;
+  std::string xdpxe_binary;              // path to the xdpxe binary
+  std::vector<std::string> xdpxe_extra;  // more `xdpxe serve` flags
+};
+
+// The processes of one server under test (one or two).
+class RunningServer {
+ public:
+  std::vector<Process> procs;
+  // CPU seconds of every process (children included), now.
+  double CpuSeconds() const;
+  bool Alive();
+};
+
+absl::StatusOr<RunningServer> StartServer(Lab& lab, ServerKind kind,
+                                          const ServerSetup& setup);
+// The lab's primary DHCP server: addresses only, fresh leases each call.
+// With ping=false (the default), --no-ping skips dnsmasq's 3-s
+// address-conflict check before each first offer.
+absl::StatusOr<Process> StartPrimary(Lab& lab, bool ping);
+
+// Waits until every UDP port in `ports` is bound in the namespace of `pid`
+// (read from /proc/PID/net/udp), at most `timeout_ms`.
+absl::Status WaitForUdpPorts(pid_t pid, const std::vector<int>& ports,
+                             int timeout_ms);
+
+}  // namespace xdpxe::bootstorm
+
+#endif  // XDPXE_BENCH_BOOTSTORM_SERVERS_H_
