@@ -83,31 +83,45 @@ declare -a VM_PIDS VM_T0S
 run_chain() {
   local label=$1 n ok=0 rc=0
   lab_log "chain '$label': starting $vms $firmware VM(s), bound ${bound}s"
+  lab_spawn "$LAB_NS_BR" "$LAB_DIR/capture.log" \
+    timeout -k 5 "$LAB_MAX_SECONDS" python3 "$here/lib/wire.py" capture \
+    "$LAB_BR" "$LAB_DIR/wire.pcap"
+  local capture_pid=$LAB_LAST_PID
   for ((n = 0; n < vms; n++)); do
     vm_start "$firmware" "$n" "$LAB_DIR/vm$n.serial"
     VM_PIDS[n]=$VM_PID
     VM_T0S[n]=$VM_T0_US
   done
   report_wait_markers "$bound" $(seq 0 $((vms - 1))) || rc=1
-  for ((n = 0; n < vms; n++)); do
-    echo "== $label: vm$n ($(vm_mac "$n")), milestones since VM start:"
-    report_milestones "$n" | while IFS='|' read -r name secs; do
-      printf '  %-24s %8s s\n' "$name" "$secs"
-      printf '%s|%s|%s|%s\n' "$label" "$n" "$name" "$secs" >>"$summary"
-    done
-    echo "   proxy log ($label) about this VM:"
-    report_proxy_events "$n"
-    check_chain "$n" || rc=1
-  done
-  ((rc == 0)) || { echo "== $label: FAILED"; report_failure; }
   # Powered off by the script; stop what is left, free the taps.
   for ((n = 0; n < vms; n++)); do
     lab_kill "${VM_PIDS[n]}"
     ip -n "$LAB_NS_BR" link del "xet$LAB_ID-$n" 2>/dev/null || true
   done
+  lab_kill "$capture_pid"
+  local window=
+  [[ $label == xdpxe* ]] && window=--want-window
+  for ((n = 0; n < vms; n++)); do
+    echo "== $label: vm$n ($(vm_mac "$n"))"
+    echo "   on the wire (bridge capture, s since the first frame):"
+    python3 "$here/lib/wire.py" check "$LAB_DIR/wire.pcap" \
+      --firmware "$firmware" --mac "$(vm_mac "$n")" --proxy "$LAB_PROXY_IP" \
+      --tftp-root "$LAB_TFTP" --phases "$LAB_DIR/vm$n.phases" $window || rc=1
+    check_chain "$n" || rc=1
+    echo "   proxy log ($label) about this VM, s since VM start:"
+    report_proxy_events "$n"
+    echo "   milestones, s since VM start:"
+    report_milestones "$n" "$LAB_DIR/vm$n.phases" |
+      while IFS='|' read -r name secs; do
+        printf '     %-32s %8s\n' "$name" "$secs"
+        printf '%s|%s|%s|%s\n' "$label" "$n" "$name" "$secs" >>"$summary"
+      done
+  done
+  ((rc == 0)) || { echo "== $label: FAILED"; report_failure; }
   mkdir -p "$LAB_DIR/$label"
   mv "$LAB_DIR"/vm*.serial "$LAB_DIR"/vm*.qemu.log "$LAB_DIR"/proxy.log \
-    "$LAB_DIR/$label/" 2>/dev/null || true
+    "$LAB_DIR"/vm*.phases "$LAB_DIR"/wire.pcap "$LAB_DIR"/capture.log "$LAB_DIR/$label/" \
+    2>/dev/null || true
   return $rc
 }
 
@@ -146,14 +160,14 @@ restart_primary() {
 print_comparison() {
   local labels=("$@") name l row
   echo
-  echo "== times (s since VM start; accel $VM_ACCEL; $firmware; vm0)"
-  printf '  %-24s' milestone
+  echo "== vm0, s since VM start (accel $VM_ACCEL, $firmware):"
+  printf '  %-32s' milestone
   for l in "${labels[@]}"; do printf ' %14s' "$l"; done
   echo
-  for name in $(cut -d'|' -f3 "$summary" | awk '!seen[$0]++' | tr ' ' '_'); do
-    printf '  %-24s' "${name//_/ }"
+  cut -d'|' -f3 "$summary" | awk '!seen[$0]++' | while IFS= read -r name; do
+    printf '  %-32s' "$name"
     for l in "${labels[@]}"; do
-      row=$(awk -F'|' -v l="$l" -v m="${name//_/ }" \
+      row=$(awk -F'|' -v l="$l" -v m="$name" \
         '$1 == l && $2 == 0 && $3 == m { print $4 }' "$summary")
       printf ' %14s' "${row:--}"
     done

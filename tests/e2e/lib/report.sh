@@ -8,15 +8,10 @@
 #
 # A stamped line is "<µs since epoch> <text>" (lab_stamp).
 
-# Milestones every firmware's console shows, whichever proxy served it. The
-# firmware stage only exists for UEFI (SeaBIOS's NIC ROM is iPXE already).
+# Milestones on the console (the wire's come from wire.py --phases).
 REPORT_MILESTONES=(
-  "firmware PXE start|>>Start PXE over IPv4"
-  "firmware DHCP + proxy|Station IP address is"
-  "firmware got boot file|NBP file downloaded successfully"
-  "iPXE running|iPXE initialising devices"
-  "iPXE DHCP done|Configuring \\(net0[^)]*\\)\\.+ ok"
-  "script fetched|autoexec\\.ipxe\\.*( ok|\\.\\.\\. ok)"
+  "console: iPXE running|iPXE initialising devices"
+  "console: iPXE configured|net0: [0-9.]+/[0-9.]+ gw"
 )
 
 # Console lines after which no marker can come: fail now, not at the bound.
@@ -63,18 +58,22 @@ report_wait_markers() {
   done
 }
 
-# Milestones of VM $1 relative to its start, one "name seconds" per line;
-# "marker" last. Missing milestones are "-".
+# Milestones of VM $1 relative to its start, "name|seconds" per line in
+# time order: the console's, the wire's (file $2 from wire.py --phases) and
+# the marker. A milestone not reached is left out.
 report_milestones() {
-  local n=$1 t0=${VM_T0S[$1]} m name re us
-  for m in "${REPORT_MILESTONES[@]}"; do
-    name=${m%%|*}
-    re=${m#*|}
-    us=$(report_first "$LAB_DIR/vm$n.serial" "$re")
-    printf '%s|%s\n' "$name" "$([[ -n $us ]] && report_secs "$t0" "$us" || echo -)"
+  local n=$1 phases=$2 t0=${VM_T0S[$1]} m us
+  {
+    for m in "${REPORT_MILESTONES[@]}"; do
+      us=$(report_first "$LAB_DIR/vm$n.serial" "${m#*|}")
+      [[ -n $us ]] && printf '%s|%s\n' "${m%%|*}" "$us"
+    done
+    [[ -r $phases ]] && sed 's/^/wire: /' "$phases"
+    us=$(report_marker_us "$n")
+    [[ -n $us ]] && printf 'console: marker|%s\n' "$us"
+  } | sort -t'|' -k2,2n | while IFS='|' read -r m us; do
+    printf '%s|%s\n' "$m" "$(report_secs "$t0" "$us")"
   done
-  us=$(report_marker_us "$n")
-  printf 'marker on serial|%s\n' "$([[ -n $us ]] && report_secs "$t0" "$us" || echo -)"
 }
 
 # The proxy's log lines about VM $1 (its MAC, or the address the primary
