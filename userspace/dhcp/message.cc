@@ -118,6 +118,10 @@ void OptionValue::ForEachPiece(
     absl::FunctionRef<void(std::span<const uint8_t>)> f) const {
   if (msg_ == nullptr) return;
   const std::span<const uint8_t> p = msg_->payload_;
+  if (count_ == 1) {  // the common case: no walk needed
+    f(p.subspan(first_ + 2, size_));
+    return;
+  }
   const uint8_t code = p[first_];
   uint32_t found = 0;
   OptionArea area = area_;
