@@ -10,3 +10,22 @@ xdpxe_gtest(dataplane_xsk_test
   LIBS xdpxe_io_core xdpxe_lab PkgConfig::LIBBPF
   LABEL integration
   TIMEOUT 60)
+
+if(TARGET xdpxe_io)
+  add_library(xdpxe_serve_lab ${CMAKE_CURRENT_LIST_DIR}/lab/serve_lab.cc)
+  target_link_libraries(xdpxe_serve_lab PUBLIC xdpxe_lab)
+  target_compile_definitions(xdpxe_serve_lab PRIVATE
+    XDPXE_BINARY_DIR="${PROJECT_BINARY_DIR}")
+
+  # io::Server on one interface: the tests' server, and the way to run the
+  # data plane by hand (see the file comment).
+  add_executable(dataplane_serve ${CMAKE_CURRENT_LIST_DIR}/dataplane_serve.cc)
+  target_link_libraries(dataplane_serve PRIVATE xdpxe_io)
+
+  xdpxe_gtest(dataplane_tftp_test
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/dataplane_tftp_test.cc
+    LIBS xdpxe_serve_lab
+    LABEL integration
+    TIMEOUT 180)
+  add_dependencies(dataplane_tftp_test dataplane_serve)
+endif()

@@ -147,6 +147,11 @@ std::string Host::Exec(const std::string& cmd) const {
   return absl::StrCat("ip netns exec ", netns, " ", cmd);
 }
 
+std::vector<std::string> Host::Nsenter(std::vector<std::string> argv) const {
+  argv.insert(argv.begin(), {"nsenter", "--net=/run/netns/" + netns});
+  return argv;
+}
+
 absl::StatusOr<std::unique_ptr<Lan>> Lan::Create(LanOptions opts) {
   auto lan = std::unique_ptr<Lan>(new Lan());
   const std::string base = absl::StrCat(opts.prefix, opts.tag, "-", getpid());
@@ -174,10 +179,12 @@ absl::StatusOr<std::unique_ptr<Lan>> Lan::Create(LanOptions opts) {
     Host host;
     host.name = h;
     host.netns = base + "-" + h;
-    host.ifname = h + "0";
+    // Unique per process: pins under /sys/fs/bpf/xdpxe/<ifname>/ are
+    // global, not per namespace.
+    host.ifname = absl::StrCat(h, getpid() % 100000);
     host.ip = *net::Ipv4Addr::Parse(absl::StrCat(opts.subnet, ".", i++));
     if (absl::Status s = add_ns(host.netns); !s.ok()) return s;
-    const std::string peer = h + "p";
+    const std::string peer = h + "p";  // inside the lan namespace
     const std::string cmds[] = {
         absl::StrCat("ip link add ", host.ifname, " netns ", host.netns,
                      " type veth peer name ", peer, " netns ", lan_ns),
@@ -214,6 +221,9 @@ Lan::~Lan() {
     }
     Sh("ip netns del " + *it);
   }
+  // An XDP program attached by a test stays pinned in the global bpffs
+  // after its interface went away with the namespace.
+  for (const Host& h : hosts_) Sh("rm -rf /sys/fs/bpf/xdpxe/" + h.ifname);
   if (!dir_.empty()) Sh("rm -rf " + dir_);
 }
 

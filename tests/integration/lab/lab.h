@@ -6,7 +6,7 @@
 //   auto lab = lab::Lan::Create({.prefix = "xi-", .tag = "tftp",
 //                                .hosts = {"srv", "cli"}});
 //   ASSERT_TRUE(lab.ok()) << lab.status();
-//   const lab::Host& srv = (*lab)->host("srv");   // 198.18.20.1/24 on "srv0"
+//   const lab::Host& srv = (*lab)->host("srv");   // 198.18.20.1/24
 //   auto out = lab::Sh(srv.Exec("ip -br addr"));
 //   lab::Process server = lab::Process::Spawn(
 //       {"ip", "netns", "exec", srv.netns, "./dataplane_serve", ...});
@@ -75,11 +75,13 @@ class ScopedNetns {
 struct Host {
   std::string name;    // "srv"
   std::string netns;   // "xi-tftp-1234-srv"
-  std::string ifname;  // "srv0"
+  std::string ifname;  // "srv12345": name + PID, unique across tests
   net::Ipv4Addr ip;    // on ifname, /24
   net::MacAddr mac;
   // "ip netns exec <netns> <cmd>"
   std::string Exec(const std::string& cmd) const;
+  // {"nsenter", "--net=/run/netns/<netns>", argv...}: keeps /sys/fs/bpf.
+  std::vector<std::string> Nsenter(std::vector<std::string> argv) const;
 };
 
 struct LanOptions {
@@ -91,6 +93,8 @@ struct LanOptions {
 
 // Hosts joined by a bridge in a "<prefix><tag>-<pid>-lan" namespace, TX
 // checksum offload off on every veth (so AF_XDP sees full checksums).
+// Run servers that attach XDP with `nsenter --net=/run/netns/NS`:
+// `ip netns exec` remounts /sys, hiding /sys/fs/bpf.
 class Lan {
  public:
   static absl::StatusOr<std::unique_ptr<Lan>> Create(LanOptions opts);

@@ -1,0 +1,80 @@
+// One data-plane worker: an io_uring loop, one port (the AF_XDP socket of
+// an RX queue, or the UDP sockets) and its own engine, run on one thread.
+// Nothing mutable is shared with other workers; the Server talks to a
+// worker only through atomics, a mutex-guarded mailbox and Wake().
+//
+//   Worker w(queue, std::move(loop), std::move(engine));
+//   XDPXE_RETURN_IF_ERROR(w.AttachPort(std::move(port)));
+//   std::thread t([&] { status = w.Run(stop); });
+//   w.PostReload(cfg);   // any thread; applied between batches
+#ifndef XDPXE_USERSPACE_IO_WORKER_H_
+#define XDPXE_USERSPACE_IO_WORKER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "userspace/engine/engine.h"
+#include "userspace/io/port.h"
+#include "userspace/io/uring_loop.h"
+
+namespace xdpxe::io {
+
+// What Status() reports per worker.
+struct WorkerStatus {
+  uint32_t queue = 0;
+  PortCounters port;
+  engine::Counters engine;
+  tftp::Counters tftp;
+  size_t active_transfers = 0;
+  std::vector<tftp::TransferInfo> transfers;
+};
+
+class Worker : public DatagramHandler {
+ public:
+  Worker(uint32_t queue, std::unique_ptr<UringLoop> loop,
+         std::unique_ptr<engine::Engine> engine);
+  ~Worker() override;
+
+  UringLoop* loop() { return loop_.get(); }
+  void set_port(std::unique_ptr<Port> port) { port_ = std::move(port); }
+  Port* port() { return port_.get(); }
+  uint32_t queue() const { return queue_; }
+
+  // Serves until `stop` is true (checked after every wake-up).
+  absl::Status Run(const std::atomic<bool>& stop);
+
+  // Any thread. The worker applies it between batches; the result is
+  // logged (the config was validated by the caller).
+  void PostReload(engine::EngineConfig cfg);
+  // Any thread: asks for a fresh snapshot and waits up to `timeout` for
+  // it; returns the latest one either way (marked by `fresh`).
+  WorkerStatus Snapshot(absl::Duration timeout, bool* fresh);
+
+  void OnDatagram(const net::Datagram& d) override;
+
+ private:
+  void ServeMailbox();
+  void Publish();
+
+  const uint32_t queue_;
+  std::unique_ptr<UringLoop> loop_;
+  std::unique_ptr<engine::Engine> engine_;
+  std::unique_ptr<Port> port_;
+  std::atomic<bool> mail_{false};  // a reload or a status request waits
+
+  absl::Mutex mu_;
+  std::optional<engine::EngineConfig> reload_ ABSL_GUARDED_BY(mu_);
+  uint64_t status_wanted_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t status_served_ ABSL_GUARDED_BY(mu_) = 0;
+  WorkerStatus published_ ABSL_GUARDED_BY(mu_);
+  bool running_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace xdpxe::io
+
+#endif  // XDPXE_USERSPACE_IO_WORKER_H_
