@@ -221,7 +221,10 @@ bool OptionValue::Equals(std::span<const uint8_t> data) const {
   size_t at = 0;
   bool ok = true;
   ForEachPiece([&](std::span<const uint8_t> piece) {
-    ok = ok && std::memcmp(piece.data(), data.data() + at, piece.size()) == 0;
+    // memcmp wants valid pointers even for 0 bytes; an empty span's may be
+    // null.
+    ok = ok && (piece.empty() ||
+                std::memcmp(piece.data(), data.data() + at, piece.size()) == 0);
     at += piece.size();
   });
   return ok;
@@ -365,7 +368,7 @@ MessageBuilder& MessageBuilder::set_sname(std::string_view s) {
     ok_ = false;
   } else if (!out_.empty()) {
     std::memset(&out_[kOffSname], 0, kSnameLen);
-    std::memcpy(&out_[kOffSname], s.data(), s.size());
+    if (!s.empty()) std::memcpy(&out_[kOffSname], s.data(), s.size());
   }
   return *this;
 }
@@ -375,7 +378,7 @@ MessageBuilder& MessageBuilder::set_file(std::string_view s) {
     ok_ = false;
   } else if (!out_.empty()) {
     std::memset(&out_[kOffFile], 0, kFileLen);
-    std::memcpy(&out_[kOffFile], s.data(), s.size());
+    if (!s.empty()) std::memcpy(&out_[kOffFile], s.data(), s.size());
   }
   return *this;
 }
