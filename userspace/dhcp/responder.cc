@@ -147,6 +147,8 @@ ProxyResponder::ProxyResponder(std::shared_ptr<const ResponderConfig> cfg) {
 ProxyResponder::~ProxyResponder() = default;
 
 void ProxyResponder::set_config(std::shared_ptr<const ResponderConfig> cfg) {
+  // No config: answer nobody (server_ip 0 fails Validate; kept harmless).
+  if (!cfg) cfg = std::make_shared<const ResponderConfig>();
   state_ = std::make_shared<const State>(std::move(cfg));
 }
 

@@ -352,6 +352,14 @@ TEST(ResponderTest, HostRulesAndReload) {
   EXPECT_EQ(Answer(r, ignored).verdict, Verdict::kIgnoredHost);
 }
 
+TEST(ResponderTest, NullConfigIsHarmless) {
+  ProxyResponder r(nullptr);
+  EXPECT_TRUE(r.config().server_ip.IsAny());
+  FakeSink sink;
+  Request req(RawBootp().Opt(53, {1}).Opt(60, "MSFT").Bytes());
+  EXPECT_EQ(r.Handle(req.d, sink), Verdict::kNotPxe);
+}
+
 TEST(ResponderTest, FullSinkDropsTheReply) {
   ProxyResponder r(Config());
   FakeSink sink;
