@@ -152,11 +152,14 @@ const std::vector<Key>& Keys() {
          return std::string();
        }},
       {"boot-bios", FileName(&Settings::boot_bios)},
-      {"boot-ia32", FileName(&Settings::boot_ia32)},
-      {"boot-x64", FileName(&Settings::boot_x64)},
-      {"boot-arm32", FileName(&Settings::boot_arm32)},
-      {"boot-arm64", FileName(&Settings::boot_arm64)},
-      {"http-boot-url", Url(&Settings::http_boot_url, /*allow_empty=*/true)},
+      {"boot-efi-ia32", FileName(&Settings::boot_ia32)},
+      {"boot-efi-x64", FileName(&Settings::boot_x64)},
+      {"boot-efi-arm32", FileName(&Settings::boot_arm32)},
+      {"boot-efi-arm64", FileName(&Settings::boot_arm64)},
+      {"http-boot-ia32", Url(&Settings::http_boot_ia32, true)},
+      {"http-boot-x64", Url(&Settings::http_boot_x64, true)},
+      {"http-boot-arm32", Url(&Settings::http_boot_arm32, true)},
+      {"http-boot-arm64", Url(&Settings::http_boot_arm64, true)},
       {"ipxe-script",
        [](absl::string_view v, Settings& s) {
          std::string err =
@@ -174,6 +177,23 @@ const std::vector<Key>& Keys() {
          if (err.empty()) s.hosts.push_back(std::move(rule));
          return err;
        }},
+      {"tftp-server",
+       [](absl::string_view v, Settings& s) {
+         std::optional<net::Ipv4Addr> a =
+             net::Ipv4Addr::Parse(std::string_view(v.data(), v.size()));
+         if (!a || a->IsAny() || a->IsBroadcast()) {
+           return absl::StrCat("not a unicast IPv4 address: \"", v, "\"");
+         }
+         s.tftp_server = *a;
+         return std::string();
+       }},
+      {"server-name",
+       [](absl::string_view v, Settings& s) {
+         if (v.size() > 63) return std::string("longer than 63 bytes");
+         s.server_name = std::string(v);
+         return std::string();
+       }},
+      {"uefi-file-in-offer", Bool(&Settings::uefi_file_in_offer)},
       {"tftp-root",
        [](absl::string_view v, Settings& s) {
          if (!absl::StartsWith(v, "/")) {
@@ -186,8 +206,9 @@ const std::vector<Key>& Keys() {
        [](absl::string_view v, Settings& s) {
          return ParsePortRange(v, &s.tftp_port_lo, &s.tftp_port_hi);
        }},
-      // RFC 2348: 8..65464; RFC 7440: 1..65535.
-      {"tftp-blksize-max", Number(&Settings::tftp_blksize_max, 8, 65464)},
+      // RFC 2348 allows 8..65464, but the cap is at least 576 (the IPv4
+      // minimum MTU) - 32; RFC 7440: 1..65535.
+      {"tftp-blksize-max", Number(&Settings::tftp_blksize_max, 544, 65464)},
       {"tftp-window-max", Number(&Settings::tftp_window_max, 1, 65535)},
       {"tftp-max-transfers", Number(&Settings::tftp_max_transfers, 1, 1000000)},
       {"tftp-max-per-client", Number(&Settings::tftp_max_per_client, 1, 1024)},

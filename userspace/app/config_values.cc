@@ -201,8 +201,11 @@ std::string ParseHostRule(absl::string_view v, HostRule* out) {
     absl::string_view val = part;
     if (part == "ignore") {
       rule.ignore = true;
+    } else if (absl::ConsumePrefix(&val, "name=")) {
+      rule.name = std::string(val);
     } else if (absl::ConsumePrefix(&val, "boot=")) {
-      std::string err = CheckBootFileName(val);
+      std::string err = absl::StartsWith(val, "http") ? CheckHttpUrl(val)
+                                                      : CheckBootFileName(val);
       if (!err.empty()) return absl::StrCat("boot=: ", err);
       if (val.empty()) return "boot= is empty";
       rule.boot_file = std::string(val);
@@ -214,7 +217,7 @@ std::string ParseHostRule(absl::string_view v, HostRule* out) {
       rule.script = std::string(val);
     } else {
       return absl::StrCat("unknown host option \"", part,
-                          "\" (boot=, script= or ignore)");
+                          "\" (boot=, script=, name= or ignore)");
     }
   }
   if (!rule.ignore && rule.boot_file.empty() && rule.script.empty()) {

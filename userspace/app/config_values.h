@@ -41,7 +41,7 @@ std::string CheckBootFileName(absl::string_view v);
 // "5eed0000-0000-4000-8000-525400180007" (optionally "uuid:" prefixed).
 std::optional<std::array<uint8_t, 16>> ParseUuid(absl::string_view v);
 std::string UuidToString(const std::array<uint8_t, 16>& u);
-// "MAC|uuid:UUID[,boot=FILE][,script=NAME|URL][,ignore]".
+// "MAC|uuid:UUID[,name=LABEL][,boot=FILE|URL][,script=NAME|URL][,ignore]".
 std::string ParseHostRule(absl::string_view v, HostRule* out);
 
 }  // namespace xdpxe::app

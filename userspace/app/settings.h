@@ -27,6 +27,7 @@ struct HostRule {
   std::string boot_file;  // firmware stage file; empty = per-arch default
   std::string script;     // iPXE stage script/URL; empty = ipxe-script
   bool ignore = false;    // never answer this client
+  std::string name;       // label for the boot log
 };
 
 struct Settings {
@@ -38,14 +39,20 @@ struct Settings {
   XdpModeKind xdp_mode = XdpModeKind::kNative;
 
   // Boot files, per client architecture (option 93), as DESIGN.md lists.
-  std::string boot_bios = "undionly.kpxe";    // arch 0
-  std::string boot_ia32 = "snp_ia32.efi";     // arch 6
-  std::string boot_x64 = "snp_x64.efi";       // arch 7, 9
-  std::string boot_arm32 = "snp_arm32.efi";   // arch 10
-  std::string boot_arm64 = "snp_aa64.efi";    // arch 11
-  std::string http_boot_url;                  // arch 16, 19 (HTTPClient)
+  // Empty: that architecture gets no reply (the dhcp defaults).
+  std::string boot_bios = "undionly.kpxe";  // arch 0
+  std::string boot_ia32;                    // arch 6
+  std::string boot_x64 = "snp_x64.efi";     // arch 7, 9
+  std::string boot_arm32;                   // arch 10
+  std::string boot_arm64 = "snp_aa64.efi";  // arch 11
+  // UEFI HTTP boot URLs (vendor class HTTPClient, arch 15/16/18/19).
+  std::string http_boot_ia32, http_boot_x64, http_boot_arm32, http_boot_arm64;
   std::string ipxe_script = "autoexec.ipxe";  // file name or http(s) URL
   std::vector<HostRule> hosts;
+  // siaddr of replies when the TFTP server is another host; empty: ours.
+  std::optional<net::Ipv4Addr> tftp_server;
+  std::string server_name;  // sname of 4011 ACKs; empty: the TFTP address
+  bool uefi_file_in_offer = false;
 
   // TFTP.
   std::string tftp_root;  // empty: /srv/tftp if it exists, else state dir

@@ -49,11 +49,14 @@ TEST(ConfigTest, ParsesEveryKind) {
       "backend=socket\n"
       "socket-fallback=no\n"
       "xdp-mode=generic\n"
-      "boot-x64=\"efi/snp x64.efi\"\n"
-      "boot-ia32=\n"
-      "http-boot-url=http://198.18.40.1/boot.efi#frag\n"
+      "boot-efi-x64=\"efi/snp x64.efi\"\n"
+      "boot-efi-arm64=\n"
+      "http-boot-x64=http://198.18.40.1/boot.efi#frag\n"
+      "tftp-server=198.18.40.9\n"
+      "server-name=gw\n"
+      "uefi-file-in-offer=yes\n"
       "ipxe-script=https://198.18.40.1/menu.ipxe\n"
-      "host=52:54:00:18:00:07,boot=ipxe.efi\n"
+      "host=52:54:00:18:00:07,name=lab-07,boot=ipxe.efi\n"
       "host=uuid:5eed0000-0000-4000-8000-525400180007,script=lab.ipxe\n"
       "host=52-54-00-18-00-99,ignore\n"
       "tftp-root=/srv/tftp\n"
@@ -80,13 +83,17 @@ TEST(ConfigTest, ParsesEveryKind) {
   EXPECT_FALSE(s->socket_fallback);
   EXPECT_EQ(s->xdp_mode, XdpModeKind::kGeneric);
   EXPECT_EQ(s->boot_x64, "efi/snp x64.efi");
-  EXPECT_EQ(s->boot_ia32, "");
-  EXPECT_EQ(s->http_boot_url, "http://198.18.40.1/boot.efi#frag");
+  EXPECT_EQ(s->boot_arm64, "");
+  EXPECT_EQ(s->http_boot_x64, "http://198.18.40.1/boot.efi#frag");
+  EXPECT_EQ(s->tftp_server->ToString(), "198.18.40.9");
+  EXPECT_EQ(s->server_name, "gw");
+  EXPECT_TRUE(s->uefi_file_in_offer);
   EXPECT_EQ(s->ipxe_script, "https://198.18.40.1/menu.ipxe");
   ASSERT_EQ(s->hosts.size(), 3u);
   EXPECT_EQ(s->hosts[0].mac->ToString(), "52:54:00:18:00:07");
   EXPECT_EQ(s->hosts[0].boot_file, "ipxe.efi");
-  EXPECT_EQ(s->hosts[0].line, 11);
+  EXPECT_EQ(s->hosts[0].name, "lab-07");
+  EXPECT_EQ(s->hosts[0].line, 14);
   EXPECT_EQ(UuidToString(*s->hosts[1].uuid),
             "5eed0000-0000-4000-8000-525400180007");
   EXPECT_EQ(s->hosts[1].script, "lab.ipxe");
@@ -117,7 +124,7 @@ TEST(ConfigTest, ErrorNamesFileLineAndKey) {
 }
 
 struct BadLine {
-  const char* line;
+  std::string line;
   const char* key;
   const char* what;
 };
@@ -148,10 +155,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadLine{"backend=dpdk", "backend", "not xdp or socket"},
         BadLine{"socket-fallback=maybe", "socket-fallback", "not yes/no"},
         BadLine{"xdp-mode=offload", "xdp-mode", "not native or generic"},
-        BadLine{"boot-x64=/abs.efi", "boot-x64", "relative to tftp-root"},
+        BadLine{"boot-efi-x64=/abs.efi", "boot-efi-x64",
+                "relative to tftp-root"},
         BadLine{"boot-bios=../etc/passwd", "boot-bios", "\"..\""},
-        BadLine{"boot-arm64=a/../../b", "boot-arm64", "\"..\""},
-        BadLine{"http-boot-url=ftp://x/y", "http-boot-url",
+        BadLine{"boot-efi-arm64=a/../../b", "boot-efi-arm64", "\"..\""},
+        BadLine{"http-boot-x64=ftp://x/y", "http-boot-x64",
                 "not an http:// or https:// URL"},
         BadLine{"ipxe-script=", "ipxe-script", "must not be empty"},
         BadLine{"ipxe-script=http:///x", "ipxe-script", "no host"},
@@ -161,6 +169,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadLine{"host=52:54:00:18:00:07,boot=/x", "host", "boot=: must be"},
         BadLine{"host=uuid:5eed,script=a", "host", "not a MAC or uuid"},
         BadLine{"host=52:54:00:18:00:07,script=http://", "host", "no host"},
+        BadLine{"tftp-server=198.18.40.256", "tftp-server", "not a unicast"},
+        BadLine{"server-name=" + std::string(64, 'x'), "server-name",
+                "longer than 63"},
+        BadLine{"uefi-file-in-offer=2", "uefi-file-in-offer", "not yes/no"},
         BadLine{"tftp-root=srv/tftp", "tftp-root", "not an absolute path"},
         BadLine{"tftp-port-range=61000", "tftp-port-range",
                 "expected LOW,HIGH"},
@@ -169,7 +181,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadLine{"tftp-port-range=69,2000", "tftp-port-range", "out of range"},
         BadLine{"tftp-port-range=1024,x", "tftp-port-range", "not a number"},
         BadLine{"tftp-blksize-max=7", "tftp-blksize-max",
-                "out of range: 7 (8..65464)"},
+                "out of range: 7 (544..65464)"},
         BadLine{"tftp-window-max=0", "tftp-window-max", "out of range"},
         BadLine{"tftp-window-max=-1", "tftp-window-max", "not a number"},
         BadLine{"tftp-max-transfers=1e3", "tftp-max-transfers", "not a number"},

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "userspace/app/config.h"
+#include "userspace/app/config_map.h"
 #include "userspace/common/status_macros.h"
 
 namespace xdpxe::app::cli {
@@ -79,6 +80,10 @@ absl::StatusOr<Settings> LoadSettings(const std::string& path,
   XDPXE_RETURN_IF_ERROR(Override(&s, "backend", opts.backend));
   XDPXE_RETURN_IF_ERROR(Override(&s, "xdp-mode", opts.xdp_mode));
   XDPXE_RETURN_IF_ERROR(Override(&s, "autoexec-url", opts.autoexec));
+  if (absl::Status st = ValidateSettings(s); !st.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path.empty() ? "settings" : path, ": ", st.message()));
+  }
   return s;
 }
 

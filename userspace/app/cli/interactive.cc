@@ -17,6 +17,7 @@
 #include "userspace/app/atomic_file.h"
 #include "userspace/app/autoexec.h"
 #include "userspace/app/config.h"
+#include "userspace/app/config_map.h"
 #include "userspace/app/control.h"
 #include "userspace/app/sha256.h"
 
@@ -174,6 +175,12 @@ int EditSettings(const Context& ctx, const CommonOptions& opts) {
       return 1;
     }
     absl::StatusOr<Settings> parsed = ParseConfig(*text, target);
+    if (parsed.ok()) {
+      if (absl::Status st = ValidateSettings(*parsed); !st.ok()) {
+        parsed = absl::InvalidArgumentError(
+            absl::StrCat(target, ": ", st.message()));
+      }
+    }
     if (parsed.ok()) {
       if (*text == current && FileExists(target)) {
         std::cout << "No changes.\n";
