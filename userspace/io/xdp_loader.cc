@@ -5,10 +5,12 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <linux/capability.h>
 #include <linux/if_link.h>
 #include <net/if.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,7 +18,6 @@
 #include <cstdarg>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <mutex>
 
@@ -49,7 +50,8 @@ int LibbpfPrint(enum libbpf_print_level level, const char* fmt, va_list ap) {
   LogLevel l = level == LIBBPF_WARN   ? LogLevel::kWarning
                : level == LIBBPF_INFO ? LogLevel::kInfo
                                       : LogLevel::kDebug;
-  if (LogEnabled(l)) LogLine(l, absl::StrCat("libbpf: ", std::string(line)));
+  // libbpf's lines already start with "libbpf: ".
+  if (LogEnabled(l)) LogLine(l, std::string(line));
   return n;
 }
 
@@ -103,6 +105,25 @@ absl::Status BpfError(int err, const std::string& ifname,
     default:
       return ErrnoToStatus(err, absl::StrCat(ifname, ": ", what));
   }
+}
+
+bool HasCapability(int cap) {
+  struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+  struct __user_cap_data_struct data[2] = {};
+  if (syscall(SYS_capget, &hdr, data) != 0) return false;
+  return data[cap / 32].effective & (1u << (cap % 32));
+}
+
+// Checked before libbpf runs, so the user gets one line instead of libbpf's
+// warnings about RLIMIT_MEMLOCK and "Couldn't load trivial BPF program".
+absl::Status CheckPrivileges(const std::string& ifname) {
+  constexpr int kCapBpf = 39;  // CAP_BPF (Linux 5.8), not in older headers
+  const bool bpf = HasCapability(CAP_SYS_ADMIN) || HasCapability(kCapBpf);
+  if (bpf && HasCapability(CAP_NET_ADMIN)) return absl::OkStatus();
+  return absl::PermissionDeniedError(absl::StrCat(
+      ifname,
+      ": attaching XDP needs root, or CAP_BPF + CAP_NET_ADMIN (run it with "
+      "sudo)"));
 }
 
 uint32_t ModeFlag(XdpMode m) {
@@ -213,91 +234,6 @@ void RouteLibbpfLogs() {
   std::call_once(once, [] { libbpf_set_print(LibbpfPrint); });
 }
 
-const char* XdpModeName(XdpMode m) {
-  return m == XdpMode::kNative ? "native" : "generic";
-}
-
-std::optional<XdpMode> ParseXdpMode(std::string_view name) {
-  if (name == "native" || name == "drv") return XdpMode::kNative;
-  if (name == "generic" || name == "skb") return XdpMode::kGeneric;
-  return std::nullopt;
-}
-
-const char* XdpStatName(int stat) {
-  static constexpr const char* kNames[XDPXE_STAT_MAX] = {
-      "steer_dhcp_pxe",        "steer_dhcp_ipxe",
-      "steer_proxy_4011",      "steer_tftp",
-      "steer_tftp_transfer",   "steer_no_socket",
-      "pass_not_ipv4",         "pass_not_udp",
-      "pass_fragment",         "pass_malformed",
-      "pass_not_ours",         "pass_dhcp_ordinary",
-      "pass_dhcp_not_request", "pass_dhcp_malformed",
-      "pass_dhcp_overload",    "pass_dhcp_config",
-      "pass_disabled",
-  };
-  if (stat < 0 || stat >= XDPXE_STAT_MAX) return "?";
-  return kNames[stat];
-}
-
-uint64_t XdpStats::steered() const {
-  uint64_t n = 0;
-  for (int i = 0; i < XDPXE_STAT_STEER_NO_SOCKET; ++i) n += counters[i].packets;
-  return n;
-}
-
-uint64_t XdpStats::passed() const {
-  uint64_t n = 0;
-  for (int i = XDPXE_STAT_PASS_NOT_IPV4; i < XDPXE_STAT_MAX; ++i)
-    n += counters[i].packets;
-  return n;
-}
-
-absl::Status CheckPortRangeVsLocalRange(uint16_t lo, uint16_t hi) {
-  constexpr char kPath[] = "/proc/sys/net/ipv4/ip_local_port_range";
-  std::ifstream in(kPath);
-  unsigned llo = 0, lhi = 0;
-  if (!(in >> llo >> lhi)) {
-    XDPXE_LOG(kWarning, "%s: unreadable; not checking tftp ports %u-%u", kPath,
-              lo, hi);
-    return absl::OkStatus();
-  }
-  if (lo <= lhi && llo <= hi) {
-    std::string shrink =
-        lo > llo ? absl::StrFormat(
-                       "sysctl -w net.ipv4.ip_local_port_range="
-                       "\"%u %u\"",
-                       llo, lo - 1)
-                 : "sysctl -w net.ipv4.ip_local_port_range=\"LO HI\"";
-    return absl::FailedPreconditionError(absl::StrFormat(
-        "tftp transfer ports %u-%u overlap the host's ephemeral ports %u-%u "
-        "(%s): XDP would take replies meant for the host's own "
-        "connections; choose ports outside it (default 61000-65535) or "
-        "shrink it (%s)",
-        lo, hi, llo, lhi, kPath, shrink));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status ValidateXdpConfig(const XdpConfig& cfg) {
-  if (cfg.tftp_port_lo > cfg.tftp_port_hi) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "tftp port range %u-%u: the low end is above the high end",
-        cfg.tftp_port_lo, cfg.tftp_port_hi));
-  }
-  if (cfg.tftp_port_lo < 1024) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "tftp port range %u-%u: must start above 1023 (ports 67, 69 and "
-        "4011 are matched on their own)",
-        cfg.tftp_port_lo, cfg.tftp_port_hi));
-  }
-  if (cfg.flags & ~uint32_t{XDPXE_F_ALL}) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("xdp config flags 0x%x: unknown bits 0x%x", cfg.flags,
-                        cfg.flags & ~uint32_t{XDPXE_F_ALL}));
-  }
-  return CheckPortRangeVsLocalRange(cfg.tftp_port_lo, cfg.tftp_port_hi);
-}
-
 XdpProgram::XdpProgram(XdpProgram&& o) noexcept { *this = std::move(o); }
 
 XdpProgram& XdpProgram::operator=(XdpProgram&& o) noexcept {
@@ -378,6 +314,7 @@ absl::StatusOr<XdpProgram> XdpProgram::Attach(const std::string& ifname,
   XDPXE_RETURN_IF_ERROR(ValidateXdpConfig(cfg));
   XDPXE_ASSIGN_OR_RETURN(int ifindex, IfIndex(ifname));
   XDPXE_RETURN_IF_ERROR(CheckBpffs());
+  XDPXE_RETURN_IF_ERROR(CheckPrivileges(ifname));
   XDPXE_ASSIGN_OR_RETURN(XdpInterfaceStatus st, QueryInterface(ifname));
 
   if (st.prog_id != 0) {
@@ -419,8 +356,15 @@ absl::StatusOr<XdpProgram> XdpProgram::Attach(const std::string& ifname,
 
   std::unique_ptr<xdpxe_xdp, SkelDeleter> skel(xdpxe_xdp__open());
   if (!skel) return BpfError(errno, ifname, "open the XDP program");
-  if (int err = xdpxe_xdp__load(skel.get()))
-    return BpfError(err, ifname, "load the XDP program (verifier log above)");
+  if (int err = xdpxe_xdp__load(skel.get())) {
+    if (err == -EACCES || err == -EINVAL) {
+      return absl::InternalError(absl::StrCat(
+          ifname,
+          ": the kernel's verifier rejected the XDP program (xdpctl "
+          "-v -v shows its log; please report it with uname -r)"));
+    }
+    return BpfError(err, ifname, "load the XDP program");
+  }
   XDPXE_RETURN_IF_ERROR(
       WriteConfig(bpf_map__fd(skel->maps.xdpxe_config), cfg, ifname));
 
@@ -508,6 +452,7 @@ absl::StatusOr<XdpStats> XdpProgram::ReadStats() const {
 absl::Status DetachInterface(const std::string& ifname, bool force) {
   RouteLibbpfLogs();
   XDPXE_RETURN_IF_ERROR(CheckBpffs());
+  XDPXE_RETURN_IF_ERROR(CheckPrivileges(ifname));
   const bool pinned = HasPins(ifname);
   auto ifindex = IfIndex(ifname);
   if (!ifindex.ok()) {
