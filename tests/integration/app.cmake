@@ -1,0 +1,8 @@
+# The app's integration tests: the `xdpxe` binary driven like an operator
+# (menu through tmux), and `xdpxe serve` in a network namespace.
+if(TARGET xdpxe)
+  add_test(NAME app_menu
+           COMMAND ${CMAKE_CURRENT_LIST_DIR}/app_menu_test.sh
+                   $<TARGET_FILE:xdpxe> ${PROJECT_SOURCE_DIR})
+  set_tests_properties(app_menu PROPERTIES LABELS integration TIMEOUT 180)
+endif()
