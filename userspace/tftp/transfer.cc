@@ -38,7 +38,7 @@ void Transfer::Start(FileRef file, const TransferParams& p, net::Time now,
   neg_.window = std::max<uint16_t>(neg_.window, 1);
   // Always one final block shorter than blksize, possibly empty.
   last_block_ = size_ / neg_.blksize + 1;
-  acked_ = next_ = window_end_ = highest_sent_ = 0;
+  acked_ = next_ = window_end_ = highest_sent_ = restart_guard_ = 0;
   started_ = last_progress_ = now;
   rto_ = neg_.timeout_s != 0
              ? net::Duration(std::chrono::seconds(neg_.timeout_s))
@@ -55,6 +55,7 @@ void Transfer::Start(FileRef file, const TransferParams& p, net::Time now,
   tries_ = 0;
   max_tries_ = p.max_tries;
   tx_blocked_ = false;
+  slid_ = false;
   reason_ = FailReason::kNone;
   client_error_ = ErrorCode::kNotDefined;
   if (neg_.oack()) {
@@ -159,6 +160,16 @@ Outcome Transfer::OnAck(uint16_t block, net::Time now, net::TxSink& sink,
   // The one index in (acked_, highest_sent_] whose low 16 bits are `block`.
   uint16_t delta = uint16_t(block - uint16_t(acked_));
   uint64_t index = acked_ + delta;
+  if (delta == 0 && slid_ && acked_ < window_end_) {
+    // The client repeats the ACK we slid on: it really has a gap there.
+    // Restart once (the flag is cleared), never once per duplicate.
+    counters.Add(Counter::kAcksStale);
+    slid_ = false;
+    restart_guard_ = highest_sent_;
+    OpenWindow(acked_ + 1);
+    SendPending(now, sink, counters);
+    return Outcome::kContinue;
+  }
   if (delta == 0 || index > highest_sent_) {
     counters.Add(Counter::kAcksStale);
     return Outcome::kContinue;
@@ -170,9 +181,23 @@ Outcome Transfer::OnAck(uint16_t block, net::Time now, net::TxSink& sink,
     deadline_ = net::Time::max();
     return Outcome::kDone;
   }
-  // Last of the window: the next window. Earlier: the client saw a gap,
-  // restart right after what it has (RFC 7440 section 4).
-  OpenWindow(acked_ + 1);
+  if (acked_ < window_end_ && acked_ <= restart_guard_) {
+    // Inside blocks that were already in flight when we last restarted:
+    // the client is catching up through duplicates, not reporting a new
+    // gap. Slide the window instead of restarting it, or every duplicate
+    // would restart a window whose duplicates restart the next (the
+    // windowed form of the Sorcerer's Apprentice). A real second gap here
+    // is recovered by the retransmit timer.
+    window_end_ = std::max(
+        window_end_, std::min<uint64_t>(acked_ + neg_.window, last_block_));
+    slid_ = true;
+  } else {
+    slid_ = false;
+    // Last of the window: the next window. Earlier: the client saw a gap,
+    // restart right after what it has (RFC 7440 section 4).
+    if (acked_ < window_end_) restart_guard_ = highest_sent_;
+    OpenWindow(acked_ + 1);
+  }
   SendPending(now, sink, counters);
   return Outcome::kContinue;
 }

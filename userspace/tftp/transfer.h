@@ -19,7 +19,10 @@
 // opens the next window; an ACK for an earlier block (the client saw a gap)
 // restarts the window just after it; an ACK that does not advance (a
 // duplicate, or a late one from before a restart) is ignored, so duplicates
-// never trigger duplicate windows (the Sorcerer's Apprentice bug).
+// never trigger duplicate windows (the Sorcerer's Apprentice bug). After a
+// restart, an early ACK for a block that was already in flight slides the
+// window rather than restarting it again: a client that re-ACKs duplicate
+// DATA cannot set off a cascade of overlapping windows.
 //
 // DATA goes straight into the TxSink reservation: one copy, from the shared
 // file snapshot into the frame. No allocation on any call but Start.
@@ -132,11 +135,12 @@ class Transfer {
   FileRef file_;
   const uint8_t* data_ = nullptr;  // octets or netascii form of file_
   uint64_t size_ = 0;
-  uint64_t last_block_ = 0;    // index of the final (short) block
-  uint64_t acked_ = 0;         // highest index the client acknowledged
-  uint64_t next_ = 0;          // next index to send in this window
-  uint64_t window_end_ = 0;    // last index of this window
-  uint64_t highest_sent_ = 0;  // resending at or below this = retransmit
+  uint64_t last_block_ = 0;     // index of the final (short) block
+  uint64_t acked_ = 0;          // highest index the client acknowledged
+  uint64_t next_ = 0;           // next index to send in this window
+  uint64_t window_end_ = 0;     // last index of this window
+  uint64_t highest_sent_ = 0;   // resending at or below this = retransmit
+  uint64_t restart_guard_ = 0;  // highest_sent_ at the last gap restart
   net::Time started_{};
   net::Time last_progress_{};
   net::Time deadline_ = net::Time::max();
@@ -153,6 +157,7 @@ class Transfer {
   TransferState state_ = TransferState::kFree;
   Mode mode_ = Mode::kOctet;
   bool tx_blocked_ = false;
+  bool slid_ = false;  // the last ACK slid the window (see OnAck)
   FailReason reason_ = FailReason::kNone;
   ErrorCode client_error_ = ErrorCode::kNotDefined;
 };

@@ -184,7 +184,7 @@ SimResult SimNet::Fetch(std::string_view file, std::vector<OptionPair> options,
       return;
     }
     bool future = !done && uint16_t(data->block - want) < 32768;
-    if (future || opt_.reack_duplicates || done) {
+    if (future || done || window == 1 || opt_.reack_duplicates) {
       // A gap (RFC 7440: ACK what we have), or a resent block we had.
       in_window = 0;
       send(Ack(uint16_t(expected - 1)), *tid);
