@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/bpf/xdp_test_base.h"
 #include "tests/bpf/xdp_tester.h"
 #include "tests/testing/fixtures.h"
 #include "tests/testing/packet_builder.h"
@@ -166,13 +167,11 @@ class Gen {
   std::mt19937 rng_;
 };
 
-class XdpAgreementTest : public ::testing::Test {
+class XdpAgreementTest : public XdpTest {
  protected:
   void SetUp() override {
-    XDPXE_NEED_ROOT();
-    auto t = XdpTester::Load();
-    ASSERT_TRUE(t.ok()) << t.status();
-    t_ = std::move(*t);
+    XdpTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     max_len_ = t_->MaxFrameLen();
     ASSERT_GE(max_len_, 1514u);
   }
@@ -190,7 +189,7 @@ class XdpAgreementTest : public ::testing::Test {
       if (r->stat != want || r->moved != 1) {
         if (++bad <= 5) {
           std::string hex;
-          for (uint8_t b : f) hex += absl_hex(b);
+          for (uint8_t b : f) hex += Hex(b);
           ADD_FAILURE() << "xdp " << StatName(r->stat) << " vs userspace "
                         << StatName(want) << " for " << f.size()
                         << "-byte frame " << hex;
@@ -200,13 +199,12 @@ class XdpAgreementTest : public ::testing::Test {
     EXPECT_EQ(bad, 0) << "disagreements out of " << frames.size();
   }
 
-  static std::string absl_hex(uint8_t b) {
+  static std::string Hex(uint8_t b) {
     char buf[3];
     std::snprintf(buf, sizeof(buf), "%02x", b);
     return buf;
   }
 
-  std::unique_ptr<XdpTester> t_;
   size_t max_len_ = 0;
   std::map<int, int> seen_;
 };

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/bpf/xdp_test_base.h"
 #include "tests/bpf/xdp_tester.h"
 #include "tests/testing/packet_builder.h"
 
@@ -20,16 +21,8 @@ using net::Ipv4Addr;
 const Ipv4Addr kServer = Ipv4Addr::FromOctets(198, 18, 0, 1);
 const Ipv4Addr kClient = Ipv4Addr::FromOctets(198, 18, 0, 152);
 
-class XdpEdgeTest : public ::testing::Test {
+class XdpEdgeTest : public XdpTest {
  protected:
-  void SetUp() override {
-    XDPXE_NEED_ROOT();
-    auto t = XdpTester::Load();
-    ASSERT_TRUE(t.ok()) << t.status();
-    t_ = std::move(*t);
-    ASSERT_TRUE(t_->SetConfig(cfg_).ok());
-  }
-
   // Runs `frame`; expects `stat` from both the program and the model.
   void Expect(const std::vector<uint8_t>& frame, int stat,
               const std::string& what) {
@@ -45,9 +38,6 @@ class XdpEdgeTest : public ::testing::Test {
     EXPECT_TRUE(r.ok()) << r.status();
     return r.ok() ? r->stat : -1;
   }
-
-  struct xdpxe_config cfg_ = CaptureConfig();
-  std::unique_ptr<XdpTester> t_;
 };
 
 std::vector<uint8_t> DhcpFrame(const std::vector<uint8_t>& payload) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/bpf/xdp_test_base.h"
 #include "tests/bpf/xdp_tester.h"
 #include "tests/testing/packet_builder.h"
 
@@ -162,16 +163,13 @@ std::vector<Case> CraftedCases() {
   };
 }
 
-class XdpFixtureTest : public ::testing::TestWithParam<Case> {};
+class XdpFixtureTest : public XdpTest,
+                       public ::testing::WithParamInterface<Case> {};
 
 TEST_P(XdpFixtureTest, VerdictAndCounter) {
-  XDPXE_NEED_ROOT();
   const Case& c = GetParam();
   ASSERT_FALSE(c.frame.empty()) << "fixture frame missing";
-  auto t = XdpTester::Load();
-  ASSERT_TRUE(t.ok()) << t.status();
-  ASSERT_TRUE((*t)->SetConfig(CaptureConfig()).ok());
-  auto r = (*t)->Run(c.frame);
+  auto r = t_->Run(c.frame);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->action, XDP_PASS);
   EXPECT_EQ(StatName(r->stat), StatName(c.stat));
