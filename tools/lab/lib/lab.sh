@@ -75,7 +75,9 @@ lab_reap_stale() {
   done
 }
 
-lab_nsexec() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+# Runs "$@" in netns $1. nsenter, not `ip netns exec`: that one also
+# remounts /sys, without the bpffs where xdpxe pins its XDP maps.
+lab_nsexec() { local ns=$1; shift; nsenter --net="/run/netns/$ns" "$@"; }
 
 # veth pair with one end in the bridge netns (enslaved) and one in $2.
 _lab_veth() {
@@ -116,7 +118,9 @@ lab_up() {
 lab_spawn() {
   local ns=$1 log=$2
   shift 2
-  ip netns exec "$ns" "$@" </dev/null > >(lab_stamp >"$log") 2>&1 &
+  # nsenter itself, not lab_nsexec: a function would run in a forked
+  # subshell, and $! would name that shell instead of the server.
+  nsenter --net="/run/netns/$ns" "$@" </dev/null > >(lab_stamp >"$log") 2>&1 &
   LAB_LAST_PID=$!
   LAB_PIDS+=("$LAB_LAST_PID")
 }
@@ -142,6 +146,10 @@ lab_down() {
     eval "${LAB_DEFERRED[i]}" 2>/dev/null
   done
   LAB_DEFERRED=()
+  # Pins of an xdpxe that could not detach (killed): ours by name only.
+  [[ -n ${LAB_IF_PX:-} && -d /sys/fs/bpf/xdpxe/$LAB_IF_PX ]] &&
+    rm -rf "/sys/fs/bpf/xdpxe/$LAB_IF_PX"
+  return 0
 }
 
 # Waits until the UDP port $2 is bound in netns $1 (a server is up), or the
@@ -195,15 +203,24 @@ lab_start_proxy_dnsmasq() {
 }
 
 # xdpxe as the proxy: `lab_start_proxy_xdpxe BIN xdp|socket [EXTRA ARGS]`.
-# Its boot event log (stderr, logfmt) lands stamped in proxy.log.
+# Its boot event log (stderr, logfmt) lands stamped in proxy.log. The
+# config is the lab's own (never /etc/xdpxe or /proc/cmdline), and the XDP
+# backend must not fall back to sockets: a case named xdp proves XDP.
 lab_start_proxy_xdpxe() {
   local bin=$1 backend=$2
   shift 2
   [[ -x $bin ]] || lab_die "no xdpxe binary at $bin (build target xdpxe)"
   mkdir -p "$LAB_DIR/state"
+  cat >"$LAB_DIR/xdpxe.conf" <<EOF
+# Written by tools/lab/lib/lab.sh for one lab run.
+socket-fallback=no
+ipxe-script=autoexec.ipxe
+EOF
+  : >"$LAB_DIR/cmdline"
   lab_spawn "$LAB_NS_PX" "$LAB_DIR/proxy.log" \
     timeout -k 5 "${LAB_MAX_SECONDS:-3600}" \
-    "$bin" serve --interface "$LAB_IF_PX" --tftp-root "$LAB_TFTP" \
+    "$bin" serve --config "$LAB_DIR/xdpxe.conf" --cmdline "$LAB_DIR/cmdline" \
+    --interface "$LAB_IF_PX" --tftp-root "$LAB_TFTP" \
     --backend "$backend" --state-dir "$LAB_DIR/state" "$@"
   LAB_PROXY_PID=$LAB_LAST_PID
   LAB_PROXY_KIND=xdpxe-$backend

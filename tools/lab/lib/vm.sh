@@ -93,7 +93,7 @@ vm_start() {
   esac
   lab_log "vm$n: $kind, mac $mac, tap $tap, accel $VM_ACCEL"
   if [[ $serial == stdio ]]; then
-    ip netns exec "$LAB_NS_BR" qemu-system-x86_64 "${args[@]}" \
+    lab_nsexec "$LAB_NS_BR" qemu-system-x86_64 "${args[@]}" \
       -display none -chardev stdio,id=con,mux=on,signal=off \
       -serial chardev:con -mon chardev=con
     return
