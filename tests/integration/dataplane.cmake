@@ -1,6 +1,7 @@
 # Data-plane integration tests (owner: dataplane engineer): namespace labs
 # with real peers. Root; GTEST_SKIP only when not root and CI != "true".
-add_library(xdpxe_lab ${CMAKE_CURRENT_LIST_DIR}/lab/lab.cc)
+add_library(xdpxe_lab ${CMAKE_CURRENT_LIST_DIR}/lab/lab.cc
+  ${CMAKE_CURRENT_LIST_DIR}/lab/host_traffic.cc)
 target_include_directories(xdpxe_lab PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(xdpxe_lab PUBLIC xdpxe_net absl::status absl::statusor
                       absl::strings)
@@ -28,4 +29,22 @@ if(TARGET xdpxe_io)
     LABEL integration
     TIMEOUT 180)
   add_dependencies(dataplane_tftp_test dataplane_serve)
+endif()
+
+if(TARGET xdpxe_io)
+  xdpxe_gtest(dataplane_dhcp_test
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/dataplane_dhcp_test.cc
+    LIBS xdpxe_serve_lab xdpxe_dhcp xdpxe_common xdpxe_testing
+    LABEL integration
+    TIMEOUT 60)
+  add_dependencies(dataplane_dhcp_test dataplane_serve)
+endif()
+
+if(TARGET xdpxe_io)
+  xdpxe_gtest(dataplane_xdp_host_test
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/dataplane_xdp_host_test.cc
+    LIBS xdpxe_serve_lab xdpxe_xdp_loader
+    LABEL integration
+    TIMEOUT 90)
+  add_dependencies(dataplane_xdp_host_test dataplane_serve)
 endif()

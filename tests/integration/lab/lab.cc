@@ -78,7 +78,10 @@ Process::Process(Process&& o) noexcept
 
 Process& Process::operator=(Process&& o) noexcept {
   if (this != &o) {
-    this->~Process();
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
     pid_ = std::exchange(o.pid_, -1);
     log_ = std::move(o.log_);
   }
@@ -246,7 +249,7 @@ absl::StatusOr<Process> StartDnsmasq(const Host& host, const std::string& dir) {
        "--dhcp-range=" + lo + "," + hi + ",255.255.255.0,1h",
        "--dhcp-leasefile=" + dir + "/dnsmasq.leases",
        "--pid-file=" + dir + "/dnsmasq.pid", "--log-dhcp",
-       "--dhcp-authoritative"},
+       "--dhcp-authoritative", "--no-ping"},
       dir + "/dnsmasq.log");
 }
 
