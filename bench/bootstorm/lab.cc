@@ -189,6 +189,37 @@ double ProcessCpuSeconds(pid_t pid) {
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
+uint64_t UdpRcvbufErrors(pid_t pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/net/snmp"));
+  std::string header, values, line;
+  while (std::getline(in, line)) {
+    if (line.rfind("Udp: ", 0) != 0) continue;
+    if (header.empty()) {
+      header = line;
+    } else {
+      values = line;
+      break;
+    }
+  }
+  std::vector<std::string> h = absl::StrSplit(header, ' ', absl::SkipEmpty());
+  std::vector<std::string> v = absl::StrSplit(values, ' ', absl::SkipEmpty());
+  for (size_t i = 0; i < h.size() && i < v.size(); ++i) {
+    if (h[i] == "RcvbufErrors") return std::strtoull(v[i].c_str(), nullptr, 10);
+  }
+  return 0;
+}
+
+uint64_t SoftnetDrops() {
+  std::ifstream in("/proc/net/softnet_stat");
+  std::string line;
+  uint64_t sum = 0;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f = absl::StrSplit(line, ' ', absl::SkipEmpty());
+    if (f.size() > 1) sum += std::strtoull(f[1].c_str(), nullptr, 16);
+  }
+  return sum;
+}
+
 double SelfCpuSeconds() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
@@ -365,7 +396,11 @@ void Lab::Teardown() {
       (void)RunCommand({"ip", "netns", "del", names_[i]});
     }
   }
-  (void)RunCommand({"rm", "-rf", work_dir_});
+  if (getenv("BOOTSTORM_KEEP_WORK") == nullptr) {
+    (void)RunCommand({"rm", "-rf", work_dir_});
+  } else {
+    XDPXE_LOG(kInfo, "bootstorm: kept %s (logs)", work_dir_);
+  }
 }
 
 Lab::~Lab() { Teardown(); }

@@ -75,6 +75,12 @@ class Process {
 // utime + stime + cutime + cstime of a process, in seconds (the children
 // count because in.tftpd forks one per transfer and reaps it).
 double ProcessCpuSeconds(pid_t pid);
+// UDP RcvbufErrors in the network namespace of `pid` (/proc/PID/net/snmp):
+// datagrams the kernel dropped because the socket's buffer was full.
+uint64_t UdpRcvbufErrors(pid_t pid);
+// Packets dropped host-wide because a CPU's input backlog was full
+// (/proc/net/softnet_stat, column 2): where veth bursts overflow.
+uint64_t SoftnetDrops();
 // Own CPU (user + system) of this process, seconds.
 double SelfCpuSeconds();
 

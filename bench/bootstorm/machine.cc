@@ -40,6 +40,13 @@ std::string_view PhaseName(Phase p) {
   return "?";
 }
 
+std::string_view Machine::StateName(State s) {
+  static constexpr std::string_view kNames[] = {"idle", "discover", "request",
+                                                "4011", "probe",    "rrq",
+                                                "data", "done",     "failed"};
+  return kNames[static_cast<int>(s)];
+}
+
 Machine::Machine(uint32_t id, Arch arch, const MachineConfig* cfg)
     : cfg_(cfg), id_(id), arch_(arch), mac_(MacFor(id)) {}
 
@@ -197,8 +204,8 @@ void Machine::OnDhcp(const ReplyView& r, const net::MacAddr& from_mac,
       return;
     }
     case State::kRequest:
-      if (r.yiaddr != offered_ip_) return;  // e.g. a proxy's ACK
-      if (r.type == MessageType::kNak) {
+      if (r.type == MessageType::kNak && r.server_id == primary_id_) {
+        // e.g. dnsmasq "address in use": start over, as EDK2 and iPXE do.
         ++retransmits_;
         if (ipxe_) {
           StartIpxeDhcp(now, tx);
@@ -207,7 +214,7 @@ void Machine::OnDhcp(const ReplyView& r, const net::MacAddr& from_mac,
         }
         return;
       }
-      if (r.type != MessageType::kAck) return;
+      if (r.type != MessageType::kAck || r.yiaddr != offered_ip_) return;
       ip_ = r.yiaddr;
       AfterAck(now, tx);
       return;

@@ -91,6 +91,7 @@ class Machine {
   };
 
   Machine(uint32_t id, Arch arch, const MachineConfig* cfg);
+  static std::string_view StateName(State s);
 
   static net::MacAddr MacFor(uint32_t id);
   // The machine id encoded in a MAC from MacFor, or -1.

@@ -1,9 +1,9 @@
 // bootstorm: the simultaneous-boot load generator and comparison runner.
 //
 //   bootstorm --clients 500 --server dnsmasq
-//   bootstorm --clients 500 --compare --rounds 2 --raw --json out.json \
+//   bootstorm --clients 500 --compare --rounds 2 --raw --json out.json
 //             --html report.html
-//   bootstorm --clients 200 --server xdpxe --mix bios=10,x64=80,arm64=10 \
+//   bootstorm --clients 200 --server xdpxe --mix bios=10,x64=80,arm64=10
 //             --spread 2 --netem "loss 1% delay 1ms"
 //
 // Builds the lab (lab.h) in namespaces xs-<pid>-*, runs, tears it down

@@ -19,6 +19,10 @@ struct StormRound {
   int round = 0;
   StormResult result;
   double server_cpu_s = 0;
+  // Where the lab dropped packets during the storm.
+  uint64_t server_rcvbuf_drops = 0;   // UDP RcvbufErrors, server netns
+  uint64_t primary_rcvbuf_drops = 0;  // UDP RcvbufErrors, primary netns
+  uint64_t backlog_drops = 0;         // softnet_stat (host-wide)
 };
 
 struct ServerSummary {
@@ -38,6 +42,8 @@ struct ServerSummary {
   double gen_cpu_s = 0, gen_peak_busy = 0;
   int gen_saturated_s = 0;
   uint64_t rx_kernel_drops = 0;
+  uint64_t server_rcvbuf_drops = 0, primary_rcvbuf_drops = 0;
+  uint64_t backlog_drops = 0;
   std::map<std::string, int> failures;  // reason -> count
 };
 

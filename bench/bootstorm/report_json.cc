@@ -79,7 +79,10 @@ std::string JsonReport(const RunReport& r) {
         ", \"generator_cpu_s\": ", N(s.gen_cpu_s),
         ", \"generator_peak_busy\": ", N(s.gen_peak_busy),
         ", \"generator_saturated_s\": ", s.gen_saturated_s,
-        ", \"generator_rx_drops\": ", s.rx_kernel_drops, ", \"failures\": {");
+        ", \"generator_rx_drops\": ", s.rx_kernel_drops,
+        ", \"server_rcvbuf_drops\": ", s.server_rcvbuf_drops,
+        ", \"primary_rcvbuf_drops\": ", s.primary_rcvbuf_drops,
+        ", \"backlog_drops\": ", s.backlog_drops, ", \"failures\": {");
     bool first = true;
     for (const auto& [why, n] : s.failures) {
       absl::StrAppend(&o, first ? "" : ", ", Q(why), ": ", n);

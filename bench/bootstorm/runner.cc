@@ -129,6 +129,9 @@ absl::Status RunAll(const RunOptions& opts, RunReport* report) {
                                StartServer(*lab, kind, setup));
         port->get()->PollRx([](std::span<const uint8_t>) {});  // stale frames
         double cpu0 = srv.CpuSeconds();
+        uint64_t srv_drops0 = UdpRcvbufErrors(srv.procs[0].pid());
+        uint64_t pri_drops0 = UdpRcvbufErrors(primary.pid());
+        uint64_t backlog0 = SoftnetDrops();
         cfg.label = name;
         Storm storm(cfg, port->get());
         StormRound sr;
@@ -138,6 +141,10 @@ absl::Status RunAll(const RunOptions& opts, RunReport* report) {
         // Let in.tftpd reap its last children before reading cutime.
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
         sr.server_cpu_s = srv.CpuSeconds() - cpu0;
+        sr.server_rcvbuf_drops =
+            UdpRcvbufErrors(srv.procs[0].pid()) - srv_drops0;
+        sr.primary_rcvbuf_drops = UdpRcvbufErrors(primary.pid()) - pri_drops0;
+        sr.backlog_drops = SoftnetDrops() - backlog0;
         if (!srv.Alive()) {
           report->notes.push_back(
               absl::StrCat(name, " died during round ", round));

@@ -3,7 +3,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <thread>
 
@@ -133,6 +135,10 @@ absl::StatusOr<Process> StartPrimary(Lab& lab, bool ping) {
   a.push_back(
       absl::StrCat("--dhcp-leasefile=", lab.work_dir(), "/leases.", seq++));
   if (!ping) a.push_back("--no-ping");
+  if (getenv("BOOTSTORM_LOG_PRIMARY") != nullptr) {
+    a.erase(std::find(a.begin(), a.end(), "--quiet-dhcp"));
+    a.push_back("--log-dhcp");
+  }
   absl::StatusOr<Process> p = lab.Spawn(Lab::kPrimary, a, "primary.log");
   if (!p.ok()) return p.status();
   absl::Status st = WaitForUdpPorts(p->pid(), {67}, 5000);

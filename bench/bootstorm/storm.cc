@@ -11,6 +11,7 @@
 #include <random>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
 #include "bench/bootstorm/l2.h"
 #include "bench/bootstorm/lab.h"
 #include "userspace/dhcp/protocol.h"
@@ -226,10 +227,14 @@ StormResult Storm::Run() {
     mr.arch = m.arch();
     mr.ok = m.state() == Machine::State::kDone;
     bool started = m.state() != Machine::State::kIdle;
-    mr.failure = mr.ok          ? ""
-                 : m.finished() ? m.failure()
-                 : started      ? "storm timeout"
-                                : "never started";
+    if (!mr.ok) {
+      mr.failure =
+          m.finished() ? m.failure()
+          : started    ? absl::StrCat("storm timeout in ",
+                                   m.ipxe_stage() ? "ipxe " : "firmware ",
+                                      std::string(Machine::StateName(m.state())))
+                       : "never started";
+    }
     mr.start_s = started ? Seconds(m.start_time() - t0) : 0;
     net::Time e = m.finished() ? m.end_time() : t_end;
     mr.end_s = started ? Seconds(e - t0) : 0;
