@@ -48,3 +48,11 @@ if(TARGET xdpxe_io)
     TIMEOUT 90)
   add_dependencies(dataplane_xdp_host_test dataplane_serve)
 endif()
+
+if(TARGET xdpxe_io)
+  xdpxe_gtest(dataplane_server_test
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/dataplane_server_test.cc
+    LIBS xdpxe_serve_lab xdpxe_io PkgConfig::LIBBPF
+    LABEL integration
+    TIMEOUT 60)
+endif()
