@@ -290,6 +290,47 @@ TEST_F(XdpctlTest, RefusesForeignProgramUnlessForced) {
   EXPECT_EQ(r.rc, 0) << r.out;
 }
 
+TEST_F(XdpctlTest, WarnsWhenADhcpServerListensOnPort67) {
+  // A socket bound to UDP 67 in the interface's namespace stands for the
+  // primary DHCP server of DESIGN.md ("A primary DHCP server may run on the
+  // same host").
+  int fd = InNetns(ns_a_, [] {
+    int s = socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in a = {};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(67);
+    if (bind(s, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0) {
+      close(s);
+      return -1;
+    }
+    return s;
+  });
+  ASSERT_GE(fd, 0);
+  ShResult r = Xdpctl("attach " + if_a_);
+  EXPECT_EQ(r.rc, 0) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "listens on UDP port 67")) << r.out;
+  r = Xdpctl("attach " + if_a_ + " --pass-dhcp");
+  EXPECT_EQ(r.rc, 0) << r.out;
+  EXPECT_FALSE(absl::StrContains(r.out, "listens on UDP port 67")) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "pass-dhcp=on")) << r.out;
+  close(fd);
+}
+
+TEST_F(XdpctlTest, DetachCleansPinsOfAVanishedInterface) {
+  ShResult r = Xdpctl("attach " + if_a_);
+  ASSERT_EQ(r.rc, 0) << r.out;
+  r = Sh("ip -n " + ns_a_ + " link del " + if_a_);
+  ASSERT_EQ(r.rc, 0) << r.out;
+  const std::string pins = absl::StrCat(kXdpPinRoot, "/", if_a_);
+  EXPECT_EQ(access(pins.c_str(), F_OK), 0);
+  r = Xdpctl("stats " + if_a_);
+  EXPECT_EQ(r.rc, 1) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "no such interface")) << r.out;
+  r = Xdpctl("detach " + if_a_);
+  EXPECT_EQ(r.rc, 0) << r.out;
+  EXPECT_NE(access(pins.c_str(), F_OK), 0) << pins << " still there";
+}
+
 TEST_F(XdpctlTest, ClearErrorsAndHelp) {
   ShResult r = Xdpctl("attach xbnosuch0");
   EXPECT_EQ(r.rc, 1);

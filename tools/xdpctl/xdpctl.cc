@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -176,6 +177,22 @@ absl::Status ParseOnOff(const std::string& key, const std::string& v,
   return absl::OkStatus();
 }
 
+// True when a socket in this network namespace is bound to UDP port 67 (a
+// DHCP server that XDP would starve of PXE clients' requests).
+bool SomethingListensOnDhcp() {
+  for (const char* path : {"/proc/net/udp", "/proc/net/udp6"}) {
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      // "  sl  local_address rem_address ...": local is HEXADDR:HEXPORT.
+      std::vector<std::string> f = absl::StrSplit(line, ' ', absl::SkipEmpty());
+      if (f.size() > 1 && absl::EndsWith(f[1], ":0043")) return true;
+    }
+  }
+  return false;
+}
+
 int CmdAttach(const Args& a) {
   if (a.pos.size() != 1) return Usage("attach needs exactly one IFACE");
   io::XdpMode mode = io::XdpMode::kNative;
@@ -191,7 +208,14 @@ int CmdAttach(const Args& a) {
   if (st.ok() && a.Has("--tftp-ports"))
     st = ParsePorts(a.opt.at("--tftp-ports"), &cfg);
   if (!st.ok()) return Usage(std::string(st.message()));
-  if (a.Has("--pass-dhcp")) cfg.flags |= XDPXE_F_PASS_DHCP;
+  if (a.Has("--pass-dhcp")) {
+    cfg.flags |= XDPXE_F_PASS_DHCP;
+  } else if (SomethingListensOnDhcp()) {
+    std::cerr << "xdpctl: warning: something on this host listens on UDP "
+                 "port 67 (a DHCP server?); PXE clients' requests will go to "
+                 "xdpxe instead of it. Use --pass-dhcp to leave port 67 to "
+                 "the kernel.\n";
+  }
   auto prog = io::XdpProgram::Attach(a.pos[0], mode, cfg, a.Has("--force"));
   if (!prog.ok()) return Fail(prog.status());
   std::cout << a.pos[0] << ": xdpxe attached (prog id " << prog->prog_id()
