@@ -9,8 +9,12 @@
 #
 #   --firmware uefi|bios  OVMF's own PXE (NIC ROM off), or SeaBIOS + iPXE ROM
 #   --vms N               N VMs started together (each must print its marker)
-#   --proxy xdpxe|dnsmasq the ProxyDHCP + TFTP server under test
+#   --proxy xdpxe|dnsmasq|dataplane
+#                         the ProxyDHCP + TFTP server under test (dataplane:
+#                         io::Server through tests/integration/dataplane_serve,
+#                         xdpxe's data path without the app layer)
 #   --backend xdp|socket  xdpxe's data path
+#   --dataplane PATH      the dataplane_serve binary
 #   --compare             then the same chain through dnsmasq, times side by side
 #   --bound S             seconds each chain may take (default 240)
 #   --artifacts DIR       keep logs and consoles there (default: a temp dir,
@@ -29,7 +33,8 @@ source "$repo/tools/lab/lib/vm.sh"
 # shellcheck source=lib/report.sh
 source "$here/lib/report.sh"
 
-firmware=uefi vms=1 proxy=xdpxe backend=xdp xdpxe_bin= compare=0 bound=240
+firmware=uefi vms=1 proxy=xdpxe backend=xdp xdpxe_bin= dataplane_bin=
+compare=0 bound=240
 artifacts=
 while (($#)); do
   case $1 in
@@ -38,6 +43,7 @@ while (($#)); do
     --proxy) proxy=$2; shift ;;
     --backend) backend=$2; shift ;;
     --xdpxe) xdpxe_bin=$2; shift ;;
+    --dataplane) dataplane_bin=$2; shift ;;
     --compare) compare=1 ;;
     --bound) bound=$2; shift ;;
     --artifacts) artifacts=$2; shift ;;
@@ -47,7 +53,7 @@ while (($#)); do
   shift
 done
 proxy_label=$proxy
-[[ $proxy == xdpxe ]] && proxy_label=xdpxe-$backend
+[[ $proxy != dnsmasq ]] && proxy_label=$proxy-$backend
 case_name="$firmware x$vms via $proxy_label"
 
 # Skip only where a developer runs the suite unprivileged; CI must run it.
@@ -75,6 +81,10 @@ preflight() {
     [[ -x $xdpxe_bin ]] ||
       skip_or_fail "no xdpxe binary at '${xdpxe_bin}' (build target xdpxe)"
   fi
+  if [[ $proxy == dataplane ]]; then
+    [[ -x $dataplane_bin ]] ||
+      skip_or_fail "no dataplane_serve at '${dataplane_bin}'"
+  fi
 }
 
 # Boots $vms VMs through the running proxy; prints the report; records
@@ -100,7 +110,7 @@ run_chain() {
   done
   lab_kill "$capture_pid"
   local window=
-  [[ $label == xdpxe* ]] && window=--want-window
+  [[ $label != dnsmasq ]] && window=--want-window
   for ((n = 0; n < vms; n++)); do
     echo "== $label: vm$n ($(vm_mac "$n"))"
     echo "   on the wire (bridge capture, s since the first frame):"
@@ -146,7 +156,28 @@ start_proxy() {
   case $1 in
     dnsmasq) lab_start_proxy_dnsmasq ;;
     xdpxe) lab_start_proxy_xdpxe "$xdpxe_bin" "$backend" ;;
+    dataplane)
+      lab_spawn "$LAB_NS_PX" "$LAB_DIR/proxy.log" \
+        timeout -k 5 "$LAB_MAX_SECONDS" "$dataplane_bin" \
+        --interface "$LAB_IF_PX" --tftp-root "$LAB_TFTP" \
+        --backend "$backend" --no-fallback --dhcp
+      LAB_PROXY_PID=$LAB_LAST_PID
+      local i
+      for ((i = 0; i < 100; i++)); do
+        grep -q ' ready backend=' "$LAB_DIR/proxy.log" && break
+        kill -0 "$LAB_PROXY_PID" 2>/dev/null || break
+        sleep 0.1
+      done
+      grep -q " ready backend=$backend" "$LAB_DIR/proxy.log" ||
+        lab_die "dataplane_serve not ready: $(tail -3 "$LAB_DIR/proxy.log")"
+      ;;
   esac
+  if [[ $1 != dnsmasq && $backend == xdp ]]; then
+    ip -n "$LAB_NS_PX" -d link show "$LAB_IF_PX" | grep -q 'prog/xdp' ||
+      lab_die "$1 --backend xdp: no XDP program on $LAB_IF_PX"
+    lab_log "XDP program attached to $LAB_IF_PX:" \
+      "$(ip -n "$LAB_NS_PX" -d link show "$LAB_IF_PX" | grep -o 'prog/xdp.*')"
+  fi
 }
 
 # A fresh primary per chain: each chain then pays the same ping check and
