@@ -322,6 +322,9 @@ absl::Status Lab::Build(const LabOptions& opts) {
   if (rc != 0)
     return ErrnoToStatus(e, "SIOCGIFHWADDR " + ifname_ + " in server netns");
   for (int i = 0; i < 6; ++i) server_mac_.bytes[i] = ifr.ifr_hwaddr.sa_data[i];
+  // (The primary's socket buffers stay at the kernel default: a child
+  // netns cannot raise net.core.rmem_default here, EINVAL. Its drops are
+  // counted per storm and hit every server alike.)
   if (!opts.netem.empty()) XDPXE_RETURN_IF_ERROR(SetNetem(opts.netem));
   return absl::OkStatus();
 }

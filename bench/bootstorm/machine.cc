@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 
 #include "absl/strings/str_cat.h"
 
@@ -66,6 +67,14 @@ int64_t Machine::IdFromMac(const net::MacAddr& m) {
 ClientKind Machine::kind() const {
   if (ipxe_) return ClientKind::kIpxe;
   return arch_ == Arch::kBios ? ClientKind::kBiosPxe : ClientKind::kEdk2;
+}
+
+void Machine::Trace(const char* what, net::Time now) const {
+  if (static_cast<int64_t>(id_) != trace_id_) return;
+  std::fprintf(stderr, "[machine %u %.6f] %s %s state=%s\n", id_,
+               std::chrono::duration<double>(now - t_start_).count(),
+               ipxe_ ? "ipxe" : "fw", what,
+               std::string(StateName(state_)).c_str());
 }
 
 void Machine::Arm(net::Time now, double seconds) {
@@ -171,6 +180,13 @@ void Machine::SendBinl(FrameTx& tx) {
 void Machine::OnDhcp(const ReplyView& r, const net::MacAddr& from_mac,
                      net::Time now, FrameTx& tx) {
   if (r.xid != xid_ || r.chaddr != mac_) return;
+  if (trace_id_ >= 0) {
+    Trace(absl::StrCat("dhcp reply type ", static_cast<int>(r.type), " yiaddr ",
+                       r.yiaddr.ToString(), " id ", r.server_id.ToString(),
+                       " file '", std::string(r.file), "'")
+              .c_str(),
+          now);
+  }
   switch (state_) {
     case State::kDiscover: {
       if (r.type != MessageType::kOffer) return;
@@ -274,6 +290,7 @@ void Machine::DhcpTimeout(net::Time now, FrameTx& tx) {
 
 void Machine::OnTimer(net::Time now, FrameTx& tx) {
   if (now < deadline_ || finished()) return;
+  Trace("timeout", now);
   deadline_ = net::Time::max();
   switch (state_) {
     case State::kDiscover:

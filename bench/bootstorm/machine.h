@@ -92,6 +92,8 @@ class Machine {
 
   Machine(uint32_t id, Arch arch, const MachineConfig* cfg);
   static std::string_view StateName(State s);
+  // BOOTSTORM_TRACE=<id>: that machine logs every event to stderr.
+  static void SetTrace(int64_t id) { trace_id_ = id; }
 
   static net::MacAddr MacFor(uint32_t id);
   // The machine id encoded in a MAC from MacFor, or -1.
@@ -151,6 +153,9 @@ class Machine {
                   FrameTx& tx);
   double TftpRto() const;
   ClientKind kind() const;
+
+  void Trace(const char* what, net::Time now) const;
+  static inline int64_t trace_id_ = -1;
 
   const MachineConfig* cfg_;
   uint32_t id_;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <random>
 
@@ -37,6 +38,7 @@ Arch ArchFor(int i, int bios, int x64, int arm64) {
 }
 
 Storm::Storm(const StormConfig& cfg, RawPort* port) : cfg_(cfg), port_(port) {
+  if (const char* t = getenv("BOOTSTORM_TRACE")) Machine::SetTrace(atoll(t));
   machines_.reserve(cfg.clients);
   for (int i = 0; i < cfg.clients; ++i) {
     machines_.emplace_back(static_cast<uint32_t>(i),
