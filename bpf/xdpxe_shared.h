@@ -41,7 +41,12 @@ enum xdpxe_config_flag {
 };
 #define XDPXE_F_ALL (XDPXE_F_PASS_DHCP | XDPXE_F_PASS_ALL)
 
-/* Value of the one-entry config map (key 0). */
+/*
+ * Value of the one-entry config map (key 0). Userspace rewrites it whole
+ * with one bpf_map_update_elem while the program runs; a packet racing the
+ * update may see old and new fields mixed (one packet's decision, never an
+ * unsafe access), which is why there is no lock.
+ */
 struct xdpxe_config {
 	__u32 server_ip;    /* network byte order; 0: steer no 4011/TFTP */
 	__u16 tftp_port_lo; /* host byte order, inclusive */

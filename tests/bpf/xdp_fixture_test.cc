@@ -25,6 +25,9 @@ struct Case {
   int stat;
 };
 
+// gtest prints a failing parameter with this instead of its bytes.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+
 constexpr char kOvmf[] = "ovmf-x64-pxe-boot.pcap";
 constexpr char kSeabios[] = "seabios-ipxe-boot.pcap";
 constexpr char kOvmfRom[] = "ovmf-x64-ipxe-rom-boot.pcap";
