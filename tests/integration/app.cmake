@@ -6,3 +6,10 @@ if(TARGET xdpxe)
                    $<TARGET_FILE:xdpxe> ${PROJECT_SOURCE_DIR})
   set_tests_properties(app_menu PROPERTIES LABELS integration TIMEOUT 180)
 endif()
+if(TARGET xdpxe)
+  add_test(NAME app_serve
+           COMMAND ${CMAKE_CURRENT_LIST_DIR}/app_serve_test.sh
+                   $<TARGET_FILE:xdpxe> ${PROJECT_SOURCE_DIR})
+  set_tests_properties(app_serve PROPERTIES LABELS integration TIMEOUT 180
+                       SKIP_RETURN_CODE 77)
+endif()

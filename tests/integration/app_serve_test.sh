@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# `xdpxe serve` (socket backend) in a network namespace, as an operator
+# and a PXE client see it: autoexec=URL from a fake kernel command line,
+# the script served over TFTP, a UEFI 4011 request answered, `status
+# --json` and /metrics checked against what the client did, SIGHUP with a
+# bad and then a good config, the menu's live log + Ctrl-C with the server
+# running (both survive), then a restart whose fetch 404s and falls back to
+# the persisted script. Root (netns); exit 77 = skipped when not root,
+# unless CI=true.
+#
+#   app_serve_test.sh BUILD/userspace/app/xdpxe SOURCE_DIR
+set -euo pipefail
+xdpxe=$1
+src=$2
+if [[ $(id -u) -ne 0 ]]; then
+  [[ ${CI:-} == true ]] && { echo "FAIL: needs root (CI=true)"; exit 1; }
+  echo "SKIP: needs root for network namespaces"; exit 77
+fi
+
+id=$$
+ns_s="xa-s$id"; ns_c="xa-c$id"; veth_s="xa-s$id"; veth_c="xa-c$id"
+work=$(mktemp -d /tmp/xa-serve.XXXXXX)
+session="xa-serve-$id"
+serve_pid=""; http_pid=""
+cleanup() {
+  tmux kill-session -t "$session" 2>/dev/null || true
+  [[ -n $serve_pid ]] && kill "$serve_pid" 2>/dev/null || true
+  [[ -n $http_pid ]] && kill "$http_pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  ip netns del "$ns_s" 2>/dev/null || true
+  ip netns del "$ns_c" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() {
+  echo "FAIL: $*"
+  echo "----- serve log -----"; tail -n 30 "$work/serve.log" 2>/dev/null || true
+  exit 1
+}
+wait_for() {  # wait_for FILE STRING: bounded wait for a line in a file
+  for _ in $(seq 100); do grep -qF -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+  fail "no \"$2\" in $1"
+}
+
+ip netns add "$ns_s"; ip netns add "$ns_c"
+ip link add "$veth_s" type veth peer name "$veth_c"
+ip link set "$veth_s" netns "$ns_s"; ip link set "$veth_c" netns "$ns_c"
+ip -n "$ns_s" addr add 198.18.40.1/24 dev "$veth_s"
+ip -n "$ns_c" addr add 198.18.40.2/24 dev "$veth_c"
+for ns in "$ns_s" "$ns_c"; do ip -n "$ns" link set lo up; done
+ip -n "$ns_s" link set "$veth_s" up; ip -n "$ns_c" link set "$veth_c" up
+S() { ip netns exec "$ns_s" "$@"; }
+C() { ip netns exec "$ns_c" "$@"; }
+
+state=$work/state; tftp=$work/tftp
+mkdir -p "$state" "$tftp"
+head -c 100000 /dev/urandom >"$tftp/snp_x64.efi"
+cat >"$state/xdpxe.conf" <<EOC
+interface=$veth_s
+backend=socket
+metrics-listen=9169
+tftp-root=$tftp
+EOC
+
+ip netns exec "$ns_s" python3 -u "$src/tests/unit/app/http_fixture.py" --bind 127.0.0.1 >"$work/http.out" 2>&1 &
+http_pid=$!
+wait_for "$work/http.out" PORT
+port=$(awk '/^PORT/{print $2}' "$work/http.out")
+url="http://127.0.0.1:$port"
+echo "BOOT_IMAGE=/live/vmlinuz boot=live quiet autoexec=$url/good.ipxe" >"$work/cmdline"
+
+start_serve() {
+  : >"$work/serve.log"
+  # ip netns exec execs xdpxe, so $! is the server itself (signals reach it).
+  ip netns exec "$ns_s" "$xdpxe" serve --state-dir "$state" \
+    --cmdline "$work/cmdline" >"$work/serve.log" 2>&1 &
+  serve_pid=$!
+  wait_for "$work/serve.log" "serving on $veth_s 198.18.40.1 (socket backend"
+}
+stop_serve() {
+  kill -TERM "$serve_pid"
+  wait "$serve_pid" || fail "serve exited with $?"
+  serve_pid=""
+  grep -qF "SIGTERM: stopping" "$work/serve.log" || fail "no stop message"
+}
+
+echo "--- start: autoexec=URL from the kernel command line"
+start_serve
+grep -qF "tftp-root $tftp (from $state/xdpxe.conf)" "$work/serve.log" || fail "did not say the tftp root"
+wait_for "$work/serve.log" "autoexec: live script fetched from $url/good.ipxe sha256="
+sha=$(sha256sum "$state/autoexec.ipxe" | cut -d' ' -f1)
+grep -qF "sha256=$sha" "$work/serve.log" || fail "logged sha256 is not the live file's"
+cmp -s "$state/autoexec.ipxe" "$tftp/autoexec.ipxe" || fail "script not published to tftp-root"
+
+echo "--- a client: two TFTP fetches and the UEFI 4011 request"
+C curl -sS --max-time 10 -o "$work/got.ipxe" tftp://198.18.40.1/autoexec.ipxe
+cmp -s "$work/got.ipxe" "$state/autoexec.ipxe" || fail "TFTP served another script"
+C curl -sS --max-time 10 --tftp-blksize 1468 -o "$work/got.efi" tftp://198.18.40.1/snp_x64.efi
+cmp -s "$work/got.efi" "$tftp/snp_x64.efi" || fail "TFTP file differs"
+reply=$(C python3 "$src/tests/integration/app_dhcp_client.py" \
+  "$src/tests/fixtures/ovmf-x64-pxe-boot.pcap" 198.18.40.1)
+[[ $reply == "ACK file=snp_x64.efi" ]] || fail "4011 reply: $reply"
+wait_for "$state/boot.log" "event=ack-4011 mac=52:54:00:18:00:07"
+wait_for "$state/boot.log" "event=ipxe-script ip=198.18.40.2"
+wait_for "$state/boot.log" "file=snp_x64.efi bytes=100000"
+
+echo "--- status --json and /metrics agree with what the client did"
+"$xdpxe" status --json --state-dir "$state" >"$work/status.json"
+total=$((100000 + $(stat -c %s "$state/autoexec.ipxe")))
+python3 - "$work/status.json" "$sha" "$total" <<'EOP'
+import json, sys
+s = json.load(open(sys.argv[1]))
+def check(what, got, want):
+    if got != want:
+        sys.exit(f"status: {what} = {got!r}, want {want!r}")
+check("backend", s["backend"], "socket")
+check("server_ip", s["server_ip"], "198.18.40.1")
+check("tftp.transfers_done", s["tftp"]["transfers_done"], 2)
+check("tftp.data_bytes", s["tftp"]["data_bytes"], int(sys.argv[3]))
+check("engine.dhcp_replies", s["engine"]["dhcp_replies"], 1)
+check("dhcp_verdicts.replied", s["dhcp_verdicts"]["replied"], 1)
+check("script.sha256", s["script"]["sha256"], sys.argv[2])
+check("active_transfers", s["active_transfers"], 0)
+assert s["uptime_seconds"] > 0
+EOP
+S curl -sS --max-time 5 http://127.0.0.1:9169/metrics >"$work/metrics.txt"
+python3 - "$work/metrics.txt" "$total" <<'EOP'
+import sys
+m = {}
+for line in open(sys.argv[1]):
+    if line.startswith("#") or not line.strip():
+        continue
+    k, v = line.rsplit(" ", 1)
+    m[k] = float(v)
+want = {
+    'xdpxe_tftp_transfers_total{outcome="done"}': 2,
+    'xdpxe_tftp_bytes_total': int(sys.argv[2]),
+    'xdpxe_dhcp_replies_total': 1,
+    'xdpxe_boot_events_total{event="ack_4011"}': 1,
+    'xdpxe_boot_events_total{event="ipxe_script"}': 1,
+    'xdpxe_boot_phase_seconds_count{phase="tftp_transfer"}': 2,
+    'xdpxe_boot_phase_seconds_bucket{phase="tftp_transfer",le="+Inf"}': 2,
+}
+for k, v in want.items():
+    if m.get(k) != v:
+        sys.exit(f"metrics: {k} = {m.get(k)}, want {v}")
+EOP
+S curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:9169/other | grep -qx 404 || fail "metrics: other path not 404"
+# Off the loopback address it does not listen (metrics-listen=PORT).
+if C curl -s --max-time 2 http://198.18.40.1:9169/metrics >/dev/null; then
+  fail "metrics reachable from the network"
+fi
+[[ $(stat -c %a "$state/control.sock") == 600 ]] || fail "control socket not 0600"
+
+echo "--- SIGHUP: a bad config is refused and the old one keeps serving"
+cp "$state/xdpxe.conf" "$work/good.conf"
+echo "tftp-window-max=abc" >>"$state/xdpxe.conf"
+kill -HUP "$serve_pid"
+wait_for "$work/serve.log" "$state/xdpxe.conf:5: tftp-window-max: not a number: \"abc\"; the old settings stay in force"
+C curl -sS --max-time 10 -o /dev/null tftp://198.18.40.1/autoexec.ipxe || fail "not serving after a bad reload"
+{ cat "$work/good.conf"; echo "tftp-window-max=8"; } >"$state/xdpxe.conf"
+kill -HUP "$serve_pid"
+wait_for "$work/serve.log" "reloaded $state/xdpxe.conf"
+"$xdpxe" status --json --state-dir "$state" | python3 -c '
+import json, sys; s = json.load(sys.stdin)
+assert s["reloads"] == 1, s["reloads"]
+assert s["last_reload_error"] == "", s["last_reload_error"]'
+
+echo "--- menu with the server running: header, live log, Ctrl-C"
+tmux new-session -d -s "$session" -x 160 -y 50 \
+  "$xdpxe menu --state-dir $state; echo MENU-EXITED=\$?; sleep 30"
+tmux pipe-pane -t "$session" -o "cat >> $work/pane.log"
+wait_for "$work/pane.log" "Choose 1-6:"
+wait_for "$work/pane.log" "Server:   running on $veth_s 198.18.40.1 (socket"
+tmux send-keys -t "$session" 1 Enter
+wait_for "$work/pane.log" "(Ctrl-C returns to the menu)"
+C curl -sS --max-time 10 -o /dev/null tftp://198.18.40.1/snp_x64.efi
+wait_for "$work/pane.log" "event=tftp-done"
+tmux send-keys -t "$session" C-c
+wait_for "$work/pane.log" "(back to the menu)"
+kill -0 "$serve_pid" 2>/dev/null || fail "Ctrl-C in the log view stopped the server"
+tmux send-keys -t "$session" 6 Enter
+wait_for "$work/pane.log" "MENU-EXITED=0"
+
+echo "--- restart: the fetch 404s, the persisted script stays live"
+stop_serve
+echo "BOOT_IMAGE=/live/vmlinuz xdpxe.autoexec=$url/missing.ipxe" >"$work/cmdline"
+rm "$tftp/autoexec.ipxe"   # a fresh tftp-root: published again from state
+start_serve
+wait_for "$work/serve.log" "autoexec: fetch failed: $url/missing.ipxe: HTTP 404 (no such file)"
+wait_for "$work/serve.log" "autoexec: live script is the persisted copy $state/autoexec.ipxe sha256=$sha"
+C curl -sS --max-time 10 -o "$work/got2.ipxe" tftp://198.18.40.1/autoexec.ipxe
+cmp -s "$work/got2.ipxe" "$work/got.ipxe" || fail "the persisted script is not what is served"
+"$xdpxe" status --json --state-dir "$state" | python3 -c '
+import json, sys; s = json.load(sys.stdin)
+assert s["config"].endswith("/state/xdpxe.conf"), s["config"]'
+grep -q '^tftp-window-max=8$' "$state/xdpxe.conf" || fail "settings did not persist"
+stop_serve
+echo "PASS: xdpxe serve, status, metrics, reload, persistence, autoexec fallback"
