@@ -203,6 +203,20 @@ TEST_F(XdpctlTest, AttachStatusStatsConfigDetach) {
   EXPECT_TRUE(absl::StrContains(r.out, "\"pinned\":false")) << r.out;
 }
 
+TEST_F(XdpctlTest, JsonOutputParses) {
+  ShResult r = Xdpctl("attach " + if_a_ + " --server-ip 198.18.10.1");
+  ASSERT_EQ(r.rc, 0) << r.out;
+  const std::string check =
+      " | python3 -c 'import json,sys; json.load(sys.stdin)'";
+  for (const std::string& args :
+       std::vector<std::string>{"status " + if_a_ + " --json", "status --json",
+                                "stats " + if_a_ + " --json", "stats --json"}) {
+    r = Sh(absl::StrCat("nsenter --net=/run/netns/", ns_a_, " ", XDPCTL_PATH,
+                        " ", args, check));
+    EXPECT_EQ(r.rc, 0) << args << ": " << r.out;
+  }
+}
+
 TEST_F(XdpctlTest, AttachTwiceIsIdempotent) {
   ShResult first = Xdpctl("attach " + if_a_ + " --server-ip 198.18.10.1");
   ASSERT_EQ(first.rc, 0) << first.out;
@@ -352,6 +366,47 @@ TEST_F(XdpctlTest, ClearErrorsAndHelp) {
   EXPECT_EQ(r.rc, 2) << r.out;
   r = Xdpctl("attach " + if_a_ + " --server-ip 1.2.3");
   EXPECT_EQ(r.rc, 2) << r.out;
+}
+
+}  // namespace
+}  // namespace xdpxe::io
+
+namespace xdpxe::io {
+namespace {
+
+// Pure validation: no root, no namespace.
+TEST(XdpConfigValidation, RangesAndFlags) {
+  std::ifstream in("/proc/sys/net/ipv4/ip_local_port_range");
+  unsigned llo = 0, lhi = 0;
+  ASSERT_TRUE(in >> llo >> lhi);
+  XdpConfig c;
+  c.tftp_port_lo = 2000;
+  c.tftp_port_hi = 1999;
+  EXPECT_TRUE(absl::IsInvalidArgument(ValidateXdpConfig(c)));
+  c.tftp_port_lo = 1023;
+  c.tftp_port_hi = 1023;
+  EXPECT_TRUE(absl::IsInvalidArgument(ValidateXdpConfig(c)));
+  c.tftp_port_lo = 61000;
+  c.tftp_port_hi = 65535;
+  c.flags = 1u << 7;
+  EXPECT_TRUE(absl::IsInvalidArgument(ValidateXdpConfig(c)));
+
+  // Touching the ephemeral range at either end is an overlap; next to it
+  // is not.
+  absl::Status st = CheckPortRangeVsLocalRange(uint16_t(lhi), uint16_t(lhi));
+  EXPECT_TRUE(absl::IsFailedPrecondition(st)) << st;
+  EXPECT_TRUE(absl::StrContains(st.message(), absl::StrCat(llo, "-", lhi)))
+      << st;
+  EXPECT_TRUE(absl::IsFailedPrecondition(
+      CheckPortRangeVsLocalRange(uint16_t(llo - 10), uint16_t(llo))));
+  if (lhi < 65535) {
+    EXPECT_TRUE(
+        CheckPortRangeVsLocalRange(uint16_t(lhi + 1), uint16_t(65535)).ok());
+  }
+  if (llo > 1025) {
+    EXPECT_TRUE(
+        CheckPortRangeVsLocalRange(uint16_t(1024), uint16_t(llo - 1)).ok());
+  }
 }
 
 }  // namespace

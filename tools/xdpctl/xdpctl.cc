@@ -5,6 +5,7 @@
 //   xdpctl stats veth0 --json
 //   xdpctl config veth0 pass-dhcp=on
 //   xdpctl detach veth0
+#include <net/if.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -232,8 +233,16 @@ int CmdDetach(const Args& a) {
   return 0;
 }
 
+// The named interfaces, or every pinned one that exists in this network
+// namespace (bpffs is shared by all namespaces, so the pins of other
+// namespaces' interfaces are listed there too).
 std::vector<std::string> Targets(const Args& a) {
-  return a.pos.empty() ? io::ListPinnedInterfaces() : a.pos;
+  if (!a.pos.empty()) return a.pos;
+  std::vector<std::string> out;
+  for (const std::string& ifname : io::ListPinnedInterfaces()) {
+    if (if_nametoindex(ifname.c_str()) != 0) out.push_back(ifname);
+  }
+  return out;
 }
 
 int CmdStatus(const Args& a) {
