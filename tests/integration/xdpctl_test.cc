@@ -96,7 +96,8 @@ class XdpctlTest : public ::testing::Test {
     Xdpctl("detach " + if_a_ + " --force");
     Sh("ip netns del " + ns_a_);
     Sh("ip netns del " + ns_b_);
-    Sh(absl::StrCat("rm -rf ", kXdpPinRoot, "/", if_a_));
+    Sh(absl::StrCat("rm -rf ", kXdpPinRoot, "/", if_a_, " ", kXdpPinRoot, "/",
+                    if_a_, "r"));
   }
 
   ShResult Xdpctl(const std::string& args) {
@@ -243,6 +244,25 @@ TEST_F(XdpctlTest, GenericMode) {
   EXPECT_TRUE(absl::StrContains(r.out, "\"mode\":\"generic\"")) << r.out;
   SendFromB(67, PxeDiscover());
   EXPECT_EQ(WaitForCounter(XDPXE_STAT_STEER_DHCP_PXE, 1), 1u);
+}
+
+TEST_F(XdpctlTest, NativeModeNotSupportedSaysUseGeneric) {
+  // A bridge has no driver XDP (no ndo_bpf): native attach fails clearly.
+  const std::string br = if_a_ + "r";
+  ShResult r = Sh("ip -n " + ns_a_ + " link add " + br + " type bridge");
+  ASSERT_EQ(r.rc, 0) << r.out;
+  r = Xdpctl("attach " + br);
+  EXPECT_EQ(r.rc, 1) << r.out;
+  EXPECT_TRUE(absl::StrContains(
+      r.out, br + ": the driver has no native XDP support (use --mode "
+                  "generic)"))
+      << r.out;
+  EXPECT_FALSE(Xdpctl("status " + br + " --json").out.find("\"pinned\":true") !=
+               std::string::npos);
+  r = Xdpctl("attach " + br + " --mode generic");
+  EXPECT_EQ(r.rc, 0) << r.out;
+  r = Xdpctl("detach " + br);
+  EXPECT_EQ(r.rc, 0) << r.out;
 }
 
 TEST_F(XdpctlTest, DetachWithNothingAttached) {
