@@ -13,3 +13,9 @@ if(TARGET xdpxe)
   set_tests_properties(app_serve PROPERTIES LABELS integration TIMEOUT 180
                        SKIP_RETURN_CODE 77)
 endif()
+if(TARGET xdpxe)
+  add_test(NAME app_install
+           COMMAND ${CMAKE_CURRENT_LIST_DIR}/app_install_test.sh
+                   ${PROJECT_BINARY_DIR})
+  set_tests_properties(app_install PROPERTIES LABELS integration TIMEOUT 60)
+endif()
