@@ -365,6 +365,28 @@ TEST_F(XdpctlTest, DetachCleansPinsOfAVanishedInterface) {
   EXPECT_NE(access(pins.c_str(), F_OK), 0) << pins << " still there";
 }
 
+TEST_F(XdpctlTest, NotRootAndNoBpffsAreOneClearLine) {
+  ShResult r =
+      Sh(absl::StrCat("nsenter --net=/run/netns/", ns_a_,
+                      " setpriv --reuid=65534 --regid=65534 --clear-groups ",
+                      XDPCTL_PATH, " attach ", if_a_));
+  EXPECT_EQ(r.rc, 1) << r.out;
+  EXPECT_EQ(r.out, "xdpctl: " + if_a_ +
+                       ": attaching XDP needs root, or CAP_BPF + "
+                       "CAP_NET_ADMIN (run it with sudo)\n");
+  // A private mount namespace without bpffs (the host's stays mounted).
+  r = Sh(absl::StrCat("nsenter --net=/run/netns/", ns_a_,
+                      " unshare -m --propagation private sh -c 'umount -l "
+                      "/sys/fs/bpf && exec ",
+                      XDPCTL_PATH, " attach ", if_a_, "'"));
+  EXPECT_EQ(r.rc, 1) << r.out;
+  EXPECT_TRUE(absl::StrContains(
+      r.out,
+      "xdpctl: /sys/fs/bpf: bpffs is not mounted (mount it: mount -t "
+      "bpf bpf /sys/fs/bpf"))
+      << r.out;
+}
+
 TEST_F(XdpctlTest, ClearErrorsAndHelp) {
   ShResult r = Xdpctl("attach xbnosuch0");
   EXPECT_EQ(r.rc, 1);
