@@ -125,6 +125,7 @@ void Server::PushPort(uint16_t port) {
 
 void Server::OnDatagram(const net::Datagram& d, net::Time now,
                         net::TxSink& sink) {
+  if (!Wants(d.dst.port)) return;  // not ours: never answer for others
   counters_.Add(Counter::kRxPackets);
   if (d.dst.port == cfg_.listen_port) {
     HandleRequest(d, now, sink);

@@ -127,6 +127,7 @@ class Server {
   // listen_port, inside [port_lo, port_hi], or a port still held by a
   // transfer started before a reload moved the range.
   bool Wants(uint16_t dst_port) const;
+  // Datagrams to a port it does not want are ignored.
   void OnDatagram(const net::Datagram& d, net::Time now, net::TxSink& sink);
   // Retransmits, expiries. Cheap when nothing is due.
   void OnTick(net::Time now, net::TxSink& sink);

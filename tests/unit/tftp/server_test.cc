@@ -294,6 +294,9 @@ TEST_F(ServerTest, UnknownTidGetsError5AndTheTransferContinues) {
   ASSERT_EQ(e.size(), 1u);
   EXPECT_EQ(ErrorOf(e[0]), ErrorCode::kUnknownTid);
   EXPECT_EQ(Count(Counter::kUnknownTid), 4u);
+  // Not a TFTP port at all: not ours to answer.
+  EXPECT_FALSE(server_->Wants(4011));
+  EXPECT_TRUE(Send(Client(3000), 4011, Ack(1)).empty());
 }
 
 TEST_F(ServerTest, IllegalPacketFromTheClientEndsTheTransfer) {
