@@ -1,11 +1,9 @@
 // Loads, attaches, pins and configures xdpxe's XDP program (bpf/). Shared by
 // tools/xdpctl and the daemon's AF_XDP data path.
 //
-//   XDPXE_ASSIGN_OR_RETURN(io::XdpProgram prog,
-//                          io::XdpProgram::Attach("veth0",
-//                          io::XdpMode::kNative,
-//                                                 cfg));
-//   bpf_map_update_elem(prog.xsks_map_fd(), &queue, &xsk_fd, BPF_ANY);
+//   auto prog = io::XdpProgram::Attach("veth0", io::XdpMode::kNative, cfg);
+//   if (!prog.ok()) return prog.status();
+//   bpf_map_update_elem(prog->xsks_map_fd(), &queue, &xsk_fd, BPF_ANY);
 //
 //   // later, another process:
 //   auto prog = io::XdpProgram::OpenPinned("veth0");  // NotFound: not attached
