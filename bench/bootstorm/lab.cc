@@ -48,7 +48,9 @@ void OnStopSignal(int sig) {
 // fork + optional setns + exec; returns the child's pid.
 absl::StatusOr<pid_t> ForkExec(const std::string& netns,
                                const std::vector<std::string>& argv,
-                               const std::string& log_path, bool die_with_us) {
+                               const std::string& log_path, bool die_with_us,
+                               const std::string& cgroup = "") {
+  std::string procs = cgroup.empty() ? "" : cgroup + "/cgroup.procs";
   if (argv.empty()) return absl::InvalidArgumentError("empty command");
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -79,6 +81,15 @@ absl::StatusOr<pid_t> ForkExec(const std::string& netns,
       if (getppid() != parent) _exit(127);
     }
     signal(SIGINT, SIG_IGN);  // Ctrl-C goes to us; we stop the children
+    if (!procs.empty()) {
+      int cg = open(procs.c_str(), O_WRONLY | O_CLOEXEC);
+      if (cg >= 0) {
+        char pid_text[16];
+        int len = snprintf(pid_text, sizeof(pid_text), "%d", getpid());
+        if (write(cg, pid_text, len) < 0) _exit(125);
+        close(cg);
+      }
+    }
     setpgid(0, 0);
     if (ns_fd >= 0 && setns(ns_fd, CLONE_NEWNET) != 0) _exit(126);
     dup2(log_fd, 1);
@@ -187,6 +198,39 @@ double ProcessCpuSeconds(pid_t pid) {
   double ticks = 0;
   for (int i = 11; i <= 14; ++i) ticks += std::strtod(f[i].c_str(), nullptr);
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+CpuGroup CpuGroup::Create(const std::string& name) {
+  CpuGroup g;
+  std::string path = "/sys/fs/cgroup/cpuacct/" + name;
+  if (mkdir(path.c_str(), 0755) == 0 || errno == EEXIST) g.path_ = path;
+  return g;
+}
+
+CpuGroup& CpuGroup::operator=(CpuGroup&& o) noexcept {
+  if (this != &o) {
+    this->~CpuGroup();
+    path_ = std::move(o.path_);
+    o.path_.clear();
+  }
+  return *this;
+}
+
+CpuGroup::~CpuGroup() {
+  if (path_.empty()) return;
+  // The processes were stopped first; a group with members cannot go.
+  for (int i = 0; i < 50 && rmdir(path_.c_str()) != 0 && errno == EBUSY; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  path_.clear();
+}
+
+double CpuGroup::Seconds() const {
+  if (path_.empty()) return -1;
+  std::ifstream in(path_ + "/cpuacct.usage");
+  uint64_t ns = 0;
+  if (!(in >> ns)) return -1;
+  return ns / 1e9;
 }
 
 uint64_t UdpRcvbufErrors(pid_t pid) {
@@ -348,9 +392,11 @@ absl::Status Lab::SetNetem(const std::string& netem) {
 }
 
 absl::StatusOr<Process> Lab::Spawn(Ns n, const std::vector<std::string>& argv,
-                                   const std::string& log_name) {
+                                   const std::string& log_name,
+                                   const std::string& cgroup) {
   XDPXE_ASSIGN_OR_RETURN(
-      pid_t pid, ForkExec(names_[n], argv, work_dir_ + "/" + log_name, true));
+      pid_t pid,
+      ForkExec(names_[n], argv, work_dir_ + "/" + log_name, true, cgroup));
   return Process(pid, argv[0]);
 }
 

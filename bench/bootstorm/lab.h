@@ -84,6 +84,27 @@ uint64_t SoftnetDrops();
 // Own CPU (user + system) of this process, seconds.
 double SelfCpuSeconds();
 
+// A cgroup-v1 cpuacct group for one server under test: every process the
+// server forks lands in it too, so in.tftpd's per-transfer children (which
+// it never waits for, so /proc/PID/stat's cutime misses them) are counted.
+// Removed (rmdir) when the last owner goes; empty path when unavailable.
+class CpuGroup {
+ public:
+  static CpuGroup Create(const std::string& name);
+  CpuGroup() = default;
+  CpuGroup(CpuGroup&& o) noexcept : path_(std::move(o.path_)) {
+    o.path_.clear();
+  }
+  CpuGroup& operator=(CpuGroup&& o) noexcept;
+  ~CpuGroup();
+  const std::string& path() const { return path_; }
+  // CPU seconds of everything that ran in the group; -1 when unavailable.
+  double Seconds() const;
+
+ private:
+  std::string path_;
+};
+
 struct LabOptions {
   std::string netem;  // e.g. "loss 1% delay 1ms", applied on the client port
 };
@@ -104,9 +125,11 @@ class Lab {
   const std::string& work_dir() const { return work_dir_; }
   net::MacAddr server_mac() const { return server_mac_; }
 
-  // Runs argv in namespace `n`, stdout+stderr to work_dir/log_name.
+  // Runs argv in namespace `n`, stdout+stderr to work_dir/log_name, in the
+  // cpuacct group `cgroup` when one is given.
   absl::StatusOr<Process> Spawn(Ns n, const std::vector<std::string>& argv,
-                                const std::string& log_name);
+                                const std::string& log_name,
+                                const std::string& cgroup = "");
   // Runs a command in namespace `n` and waits (set-up helpers).
   absl::Status RunIn(Ns n, const std::vector<std::string>& argv);
   // Enters namespace `n` on the calling thread; returns the old netns fd

@@ -100,6 +100,15 @@ void Machine::EnterPhase(Phase p, net::Time now) {
 
 void Machine::Start(net::Time now, FrameTx& tx) {
   t_start_ = now;
+  if (cfg_->raw) {
+    raw_ = true;
+    ip_ = net::Ipv4Addr{cfg_->raw_ip_base.value + id_};
+    boot_server_ = cfg_->raw_server;
+    server_mac_ = cfg_->raw_server_mac;
+    boot_file_ = cfg_->raw_file;
+    StartTftp(now, tx, /*probe=*/false);
+    return;
+  }
   StartFirmwareDhcp(now, tx);
 }
 

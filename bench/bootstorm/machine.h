@@ -72,6 +72,14 @@ struct MachineConfig {
   double ipxe_tftp_rto_s = 0.25;
   double ipxe_tftp_rto_max_s = 10.0;
   int ipxe_tftp_tries = 10;
+  // Raw TFTP mode: no DHCP; machine i at raw_ip_base + i downloads
+  // raw_file from raw_server with blksize fw_blksize and window raw_window.
+  bool raw = false;
+  std::string raw_file;
+  net::Ipv4Addr raw_ip_base;
+  net::Ipv4Addr raw_server;
+  net::MacAddr raw_server_mac;
+  uint16_t raw_window = 1;
   // The boot files by name, as on the server's disk, for byte comparison.
   const std::vector<BootFile>* files = nullptr;
 };
@@ -163,6 +171,7 @@ class Machine {
   net::MacAddr mac_;
   State state_ = State::kIdle;
   bool ipxe_ = false;  // in the iPXE stage
+  bool raw_ = false;   // raw TFTP mode
   uint32_t xid_ = 0;
   uint16_t ip_id_ = 0;
 

@@ -63,7 +63,14 @@ void Machine::SendRrq(FrameTx& tx) {
   char bs[8], ws[8];
   tftp::OptionPair opts[3];
   size_t n = 0;
-  if (ipxe_) {
+  if (raw_) {
+    std::snprintf(bs, sizeof(bs), "%u", cfg_->fw_blksize);
+    opts[n++] = {"blksize", bs};
+    if (cfg_->raw_window > 1) {
+      std::snprintf(ws, sizeof(ws), "%u", cfg_->raw_window);
+      opts[n++] = {"windowsize", ws};
+    }
+  } else if (ipxe_) {
     std::snprintf(bs, sizeof(bs), "%u", cfg_->ipxe_blksize);
     opts[n++] = {"blksize", bs};
     opts[n++] = {"tsize", "0"};
@@ -238,7 +245,7 @@ void Machine::TftpFinished(net::Time now, FrameTx& tx) {
                            file_->data.size(), " bytes"));
     return;
   }
-  if (!ipxe_) {
+  if (!ipxe_ && !raw_) {
     StartIpxeDhcp(now, tx);
     return;
   }

@@ -188,9 +188,10 @@ std::string TextReport(const RunReport& r) {
       absl::StrAppendFormat(
           &o,
           "  offered %7.0f/s -> %7.0f replies/s (%5.1f%%), p50 %6.0f us p99 "
-          "%7.0f us, server CPU %.2f s\n",
+          "%7.0f us, server CPU %.2f s, generator %.0f%% of a core%s\n",
           p.offered_per_s, p.replies_per_s, 100 * p.valid_fraction, p.p50_us,
-          p.p99_us, p.server_cpu_s);
+          p.p99_us, p.server_cpu_s, 100 * p.gen_busy,
+          p.gen_busy >= 0.95 ? " (SATURATED)" : "");
     }
   }
   for (const TftpRaw& t : r.tftp_raw) {
@@ -199,9 +200,11 @@ std::string TextReport(const RunReport& r) {
       absl::StrAppendFormat(
           &o,
           "  %4d clients W=%-2d (got %2d): %4d ok, %7.1f MB/s aggregate, "
-          "per-client p50 %.2f s, %.3f server CPU-s/MB, %u retx%s\n",
+          "per-client p50 %.2f s, %.4f server CPU-s/MB, %u retx, generator "
+          "peak %.0f%%%s%s\n",
           p.clients, p.window, p.negotiated_window, p.ok, p.goodput_mb_s,
           p.per_client_s_p50, p.cpu_s_per_mb, p.retransmits,
+          100 * p.gen_peak_busy, p.gen_peak_busy >= 0.95 ? " SATURATED" : "",
           r.have_baseline && r.baseline.udp_ceiling_mb_s > 0
               ? absl::StrFormat(
                     " (%.0f%% of UDP ceiling)",

@@ -55,6 +55,7 @@ struct DhcpRatePoint {
   double p50_us = 0, p99_us = 0;
   double server_cpu_s = 0;
   double replies_per_cpu_s = 0;
+  double gen_busy = 0;  // generator CPU share of one core during the step
 };
 struct DhcpRaw {
   std::string server;
@@ -75,6 +76,8 @@ struct TftpPoint {
   double server_cpu_s = 0;
   double cpu_s_per_mb = 0;
   uint64_t retransmits = 0;
+  double gen_peak_busy = 0;
+  uint64_t gen_rx_drops = 0;
 };
 struct TftpRaw {
   std::string server;

@@ -150,13 +150,14 @@ absl::Status RunAll(const RunOptions& opts, RunReport* report) {
               absl::StrCat(name, " died during round ", round));
         }
         report->rounds.push_back(std::move(sr));
-        for (Process& p : srv.procs) p.Stop();
+        srv.Stop();
         primary.Stop();
       }
       if (opts.raw.dhcp || opts.raw.tftp) {
         XDPXE_ASSIGN_OR_RETURN(RunningServer srv,
                                StartServer(*lab, kind, setup));
-        if (opts.raw.dhcp && round == 0) {
+        // tftp-hpa has no ProxyDHCP of its own (its DHCP part is dnsmasq).
+        if (opts.raw.dhcp && round == 0 && kind != ServerKind::kTftpHpa) {
           XDPXE_ASSIGN_OR_RETURN(DhcpRaw d, RunDhcpRaw(raw_ctx, srv, opts.raw));
           d.server = name;
           report->dhcp_raw.push_back(std::move(d));
@@ -166,7 +167,7 @@ absl::Status RunAll(const RunOptions& opts, RunReport* report) {
           t.server = name;
           report->tftp_raw.push_back(std::move(t));
         }
-        for (Process& p : srv.procs) p.Stop();
+        srv.Stop();
       }
     }
   }

@@ -82,6 +82,7 @@ absl::StatusOr<ServerKind> ParseServer(const std::string& name) {
 }
 
 double RunningServer::CpuSeconds() const {
+  if (double g = cpu.Seconds(); g >= 0) return g;
   double s = 0;
   for (const Process& p : procs) s += ProcessCpuSeconds(p.pid());
   return s;
@@ -149,12 +150,16 @@ absl::StatusOr<Process> StartPrimary(Lab& lab, bool ping) {
 
 absl::StatusOr<RunningServer> StartServer(Lab& lab, ServerKind kind,
                                           const ServerSetup& setup) {
+  static int seq = 0;
   RunningServer rs;
+  rs.cpu = CpuGroup::Create(
+      absl::StrCat("xs-", getpid(), "-", ServerName(kind), "-", seq++));
+  const std::string& cg = rs.cpu.path();
   std::vector<int> ports;
   switch (kind) {
     case ServerKind::kDnsmasq: {
       auto p = lab.Spawn(Lab::kServer, DnsmasqProxy(lab, setup.tftp_root, true),
-                         "dnsmasq.log");
+                         "dnsmasq.log", cg);
       if (!p.ok()) return p.status();
       rs.procs.push_back(std::move(*p));
       ports = {67, 4011, 69};
@@ -163,14 +168,14 @@ absl::StatusOr<RunningServer> StartServer(Lab& lab, ServerKind kind,
     case ServerKind::kTftpHpa: {
       auto p =
           lab.Spawn(Lab::kServer, DnsmasqProxy(lab, setup.tftp_root, false),
-                    "dnsmasq-proxy.log");
+                    "dnsmasq-proxy.log", cg);
       if (!p.ok()) return p.status();
       rs.procs.push_back(std::move(*p));
       auto t = lab.Spawn(Lab::kServer,
                          {"in.tftpd", "--listen", "--foreground", "--address",
                           kServerIp.ToString() + ":69", "--user", "root",
                           "--secure", setup.tftp_root},
-                         "in.tftpd.log");
+                         "in.tftpd.log", cg);
       if (!t.ok()) return t.status();
       rs.procs.push_back(std::move(*t));
       ports = {67, 4011};
@@ -192,7 +197,7 @@ absl::StatusOr<RunningServer> StartServer(Lab& lab, ServerKind kind,
           "--tftp-root",      setup.tftp_root,
           "--backend",        kind == ServerKind::kXdpxe ? "xdp" : "socket"};
       a.insert(a.end(), setup.xdpxe_extra.begin(), setup.xdpxe_extra.end());
-      auto p = lab.Spawn(Lab::kServer, a, ServerName(kind) + ".log");
+      auto p = lab.Spawn(Lab::kServer, a, ServerName(kind) + ".log", cg);
       if (!p.ok()) return p.status();
       rs.procs.push_back(std::move(*p));
       // The XDP backend may bind no UDP socket at all: give it time.

@@ -32,8 +32,18 @@ struct ServerSetup {
 // The processes of one server under test (one or two).
 class RunningServer {
  public:
+  RunningServer() = default;
+  RunningServer(RunningServer&&) = default;
+  RunningServer& operator=(RunningServer&&) = default;
+  ~RunningServer() { Stop(); }
+  void Stop() {
+    for (Process& p : procs) p.Stop();
+    procs.clear();
+  }
   std::vector<Process> procs;
-  // CPU seconds of every process (children included), now.
+  CpuGroup cpu;  // declared after procs: destroyed (rmdir) after Stop
+  // CPU seconds of every process of the server, now: the cpuacct group
+  // when there is one, else /proc/PID/stat (children it waited for).
   double CpuSeconds() const;
   bool Alive();
 };

@@ -164,6 +164,7 @@ StormResult Storm::Run() {
                now) {
       Machine& m = machines_[starts[next_start].second];
       m.Start(now, tx);
+      if (m.ip().value != 0) by_ip[m.ip().value] = m.id();  // raw mode
       AfterCall(m);
       ++next_start;
     }
