@@ -124,7 +124,9 @@ std::vector<Reply> Exchange(const lab::Host& cli, std::vector<uint8_t> payload,
     auto r = ParseReply(buf, static_cast<size_t>(n), xid);
     if (!r) continue;
     bool dup = false;
-    for (const Reply& o : out) dup |= o.server_id == r->server_id;
+    for (const Reply& o : out) {
+      dup |= o.server_id == r->server_id && o.yiaddr == r->yiaddr;
+    }
     if (!dup) out.push_back(*r);
   }
   close(fd);
@@ -198,6 +200,52 @@ TEST_P(DataplaneDhcpTest, OrdinaryClientGetsOnlyThePrimarysOffer) {
   ASSERT_EQ(offers.size(), 1u) << lab_->ServerLog();
   EXPECT_EQ(offers[0].server_id, lab_->host("dhcp").ip);
   EXPECT_FALSE(offers[0].yiaddr.IsAny());
+}
+
+// DESIGN.md "primary DHCP server on the same host": dnsmasq in xdpxe's own
+// namespace holds UDP 67. xdpxe notices, has XDP pass port 67 to the
+// kernel (dnsmasq keeps every DISCOVER) and reads copies from AF_PACKET;
+// both answer the PXE client.
+TEST(DataplaneDhcpSameHostTest, BothServersAnswerThePxeClient) {
+  if (!lab::CanRunRootTests()) GTEST_SKIP() << "needs root (netns, XDP)";
+  auto l = lab::ServeLab::Create("dsame");
+  ASSERT_TRUE(l.ok()) << l.status();
+  auto& lab = *l;
+  auto dnsmasq = lab::StartDnsmasq(lab->srv(), lab->dir());
+  ASSERT_TRUE(dnsmasq.ok()) << dnsmasq.status();
+  // dnsmasq must hold port 67 before xdpxe looks.
+  for (int i = 0; i < 100; ++i) {
+    if (lab::Sh(lab->srv().Exec("ss -uln sport = :67")).out.find(":67") !=
+        std::string::npos) {
+      break;
+    }
+    usleep(20000);
+  }
+  ASSERT_TRUE(lab->StartServer("xdp", {"--dhcp"}).ok()) << lab->ServerLog();
+  EXPECT_NE(lab->ServerLog().find("PXE requests read from AF_PACKET"),
+            std::string::npos)
+      << lab->ServerLog();
+  CapturedRequests reqs = FromOvmfCapture();
+  ASSERT_FALSE(reqs.discover.empty());
+  std::vector<Reply> offers =
+      Exchange(lab->cli(), reqs.discover, 68, {net::Ipv4Addr::Broadcast(), 67},
+               0x1a2b3c11, 2, std::chrono::seconds(6));
+  ASSERT_EQ(offers.size(), 2u) << lab->ServerLog() << dnsmasq->ReadLog();
+  // Both replies name the same server address: tell them apart by yiaddr.
+  int with_address = 0, proxy = 0;
+  for (const Reply& r : offers) {
+    EXPECT_EQ(r.server_id, lab->srv().ip);
+    if (r.yiaddr.IsAny() && r.vendor_class == "PXEClient") ++proxy;
+    if (!r.yiaddr.IsAny()) ++with_address;
+  }
+  EXPECT_EQ(with_address, 1);
+  EXPECT_EQ(proxy, 1);
+  std::vector<Reply> acks =
+      Exchange(lab->cli(), reqs.request4011, 4011, {lab->srv().ip, 4011},
+               0x1a2b3c12, 1, std::chrono::seconds(4));
+  ASSERT_EQ(acks.size(), 1u) << lab->ServerLog();
+  EXPECT_EQ(acks[0].file, "snp_x64.efi");
+  EXPECT_TRUE(lab->StopServer().ok()) << lab->ServerLog();
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DataplaneDhcpTest,

@@ -48,7 +48,7 @@ int Usage() {
       "usage: dataplane_serve --interface IF --tftp-root DIR "
       "[--backend xdp|socket] [--no-fallback] [--xdp-mode "
       "native|generic] [--dhcp] [--boot-file NAME] [--max-per-client N] "
-      "[--quiet]\n");
+      "[--pass-dhcp] [--quiet]\n");
   return 2;
 }
 
@@ -82,6 +82,8 @@ int main(int argc, char** argv) {
       boot_file = next();
     } else if (a == "--max-per-client") {
       opts.engine.tftp.max_per_client = std::stoul(next());
+    } else if (a == "--pass-dhcp") {
+      opts.pass_dhcp_to_kernel = true;
     } else if (a == "--quiet") {
       quiet = true;
     } else {

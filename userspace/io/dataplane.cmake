@@ -3,6 +3,7 @@
 add_library(xdpxe_io_core
   ${CMAKE_CURRENT_LIST_DIR}/buf_ring.cc
   ${CMAKE_CURRENT_LIST_DIR}/interface_info.cc
+  ${CMAKE_CURRENT_LIST_DIR}/packet_tap.cc
   ${CMAKE_CURRENT_LIST_DIR}/udp_port.cc
   ${CMAKE_CURRENT_LIST_DIR}/uring_loop.cc
   ${CMAKE_CURRENT_LIST_DIR}/xsk_port.cc)

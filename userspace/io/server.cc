@@ -100,7 +100,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(
     s->opts_.pass_dhcp_to_kernel = true;
     XDPXE_LOG(kInfo,
               "%s: another DHCP server listens on UDP 67 here: leaving port "
-              "67 to it, ProxyDHCP answers on 4011",
+              "67 to it",
               s->info_.name);
   }
 
@@ -109,6 +109,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(
     absl::Status st = s->StartXdp(events);
     if (!st.ok()) {
       s->workers_.clear();
+      s->dhcp_tap_ = false;
       s->ReleaseXdp();
       if (!s->opts_.fallback_to_socket) return st;
       XDPXE_LOG(kWarning,
@@ -148,8 +149,10 @@ std::unique_ptr<engine::Engine> Server::NewEngine(
 
 absl::Status Server::StartXdp(engine::EventListener* events) {
   XdpConfig xc;
+  bool dhcp;
   {
     absl::MutexLock l(&mu_);
+    dhcp = cfg_.dhcp != nullptr;
     xc.server_ip = cfg_.tftp.server_ip;
     xc.tftp_port_lo = cfg_.tftp.port_lo;
     xc.tftp_port_hi = cfg_.tftp.port_hi;
@@ -192,11 +195,22 @@ absl::Status Server::StartXdp(engine::EventListener* events) {
                        " in the XSKMAP: error ", err));
     }
     w->set_port(std::move(port));
+    if (q == 0 && opts_.pass_dhcp_to_kernel && dhcp) {
+      // Port 67 goes to the kernel (and the primary server); worker 0 reads
+      // copies of the requests and answers through its AF_XDP socket.
+      XDPXE_ASSIGN_OR_RETURN(
+          std::unique_ptr<PacketTap> tap,
+          PacketTap::Open(w->loop(), info_.name, w.get(), /*bgid=*/1));
+      w->set_tap(std::move(tap));
+      dhcp_tap_ = true;
+    }
     workers_.push_back(std::move(w));
   }
   XDPXE_LOG(kInfo, "%s: AF_XDP on %u queue(s), %s mode%s", info_.name, nq,
             zero_copy_ ? "zero-copy" : "copy",
-            opts_.pass_dhcp_to_kernel ? ", port 67 left to the kernel" : "");
+            dhcp_tap_ ? "; port 67 left to the kernel, PXE requests read "
+                        "from AF_PACKET"
+                      : "");
   return absl::OkStatus();
 }
 
@@ -213,7 +227,17 @@ absl::Status Server::StartSocket(engine::EventListener* events) {
     uo.lazy_hi = cfg_.tftp.port_hi;
   }
   if (dhcp) {
-    if (!opts_.pass_dhcp_to_kernel) uo.ports.push_back(kDhcpPort);
+    if (opts_.pass_dhcp_to_kernel) {
+      // Replies must come from port 67, which the primary holds: only the
+      // 4011 step is ours on this backend.
+      XDPXE_LOG(kWarning,
+                "%s: UDP 67 belongs to the primary DHCP server; with "
+                "--backend socket ProxyDHCP answers only on 4011 (use "
+                "--backend xdp to answer DISCOVERs too)",
+                info_.name);
+    } else {
+      uo.ports.push_back(kDhcpPort);
+    }
     uo.ports.push_back(kProxyPort);
   }
   XDPXE_ASSIGN_OR_RETURN(std::unique_ptr<UringLoop> loop, UringLoop::Create());
@@ -323,6 +347,7 @@ ServerStatus Server::Status() const {
   if (backend_ == Backend::kXdp)
     st.xsk_mode = zero_copy_ ? "zero-copy" : "copy";
   st.pass_dhcp_to_kernel = opts_.pass_dhcp_to_kernel;
+  st.dhcp_via_packet_socket = dhcp_tap_;
   {
     absl::MutexLock l(&mu_);
     st.server_ip = cfg_.tftp.server_ip;

@@ -58,9 +58,10 @@ struct ServerOptions {
   std::string tftp_root;
   uint32_t queues = 0;  // kXdp: serve RX queues [0, queues); 0: all
   // A primary DHCP server runs on this host: leave UDP 67 to the kernel
-  // (XDPXE_F_PASS_DHCP). Also set automatically when a socket of another
-  // process is bound to UDP 67. PXE DISCOVERs then reach only the primary;
-  // clients still get their boot file on 4011 (see DESIGN.md).
+  // (XDPXE_F_PASS_DHCP) and, on kXdp, read copies of the requests from an
+  // AF_PACKET socket (io/packet_tap.h) so both servers answer. Also set
+  // automatically when a socket is bound to UDP 67 at start. On kSocket
+  // only the 4011 step is answered then (replies must come from port 67).
   bool pass_dhcp_to_kernel = false;
 };
 
@@ -76,6 +77,7 @@ struct ServerStatus {
   uint32_t xdp_prog_id = 0;
   std::string xsk_mode;  // "copy" / "zero-copy" (kXdp)
   bool pass_dhcp_to_kernel = false;
+  bool dhcp_via_packet_socket = false;  // port-67 copies from AF_PACKET
   uint64_t reloads = 0;
   // Summed over workers.
   PortCounters port;
@@ -125,6 +127,7 @@ class Server {
   std::optional<XdpProgram> xdp_;
   bool xdp_attached_by_us_ = false;
   bool zero_copy_ = false;
+  bool dhcp_tap_ = false;
   std::vector<std::unique_ptr<Worker>> workers_;  // fixed after Create
   std::atomic<bool> stop_{false};
   std::atomic<bool> running_{false};

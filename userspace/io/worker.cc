@@ -16,6 +16,7 @@ Worker::Worker(uint32_t queue, std::unique_ptr<UringLoop> loop,
 Worker::~Worker() {
   // The port's pending receives/polls point at the port: drop it before
   // the loop, and never run the loop again (see xsk_port.h).
+  tap_.reset();
   port_.reset();
   loop_.reset();
 }

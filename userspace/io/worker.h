@@ -19,6 +19,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "userspace/engine/engine.h"
+#include "userspace/io/packet_tap.h"
 #include "userspace/io/port.h"
 #include "userspace/io/uring_loop.h"
 
@@ -43,6 +44,9 @@ class Worker : public DatagramHandler {
   UringLoop* loop() { return loop_.get(); }
   void set_port(std::unique_ptr<Port> port) { port_ = std::move(port); }
   Port* port() { return port_.get(); }
+  // Extra receive path (AF_PACKET copies of port-67 requests) answered
+  // through this worker's port.
+  void set_tap(std::unique_ptr<PacketTap> tap) { tap_ = std::move(tap); }
   uint32_t queue() const { return queue_; }
 
   // Serves until `stop` is true (checked after every wake-up).
@@ -65,6 +69,7 @@ class Worker : public DatagramHandler {
   std::unique_ptr<UringLoop> loop_;
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<Port> port_;
+  std::unique_ptr<PacketTap> tap_;
   std::atomic<bool> mail_{false};  // a reload or a status request waits
 
   absl::Mutex mu_;
