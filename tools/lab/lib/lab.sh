@@ -224,18 +224,18 @@ EOF
     --backend "$backend" --state-dir "$LAB_DIR/state" "$@"
   LAB_PROXY_PID=$LAB_LAST_PID
   LAB_PROXY_KIND=xdpxe-$backend
-  lab_wait_udp "$LAB_NS_PX" 4011 "$LAB_PROXY_PID" 30 ||
-    _lab_wait_xdp "$LAB_PROXY_PID" ||
+  lab_wait_log "$LAB_DIR/proxy.log" "serving on $LAB_IF_PX" "$LAB_PROXY_PID" ||
     lab_die "xdpxe did not start: $(tail -5 "$LAB_DIR/proxy.log")"
 }
 
-# Over AF_XDP nothing binds UDP 4011: wait for the program on the veth.
-_lab_wait_xdp() {
-  local pid=$1 i
-  for ((i = 0; i < 100; i++)); do
+# Waits until stamped log $1 has a line containing $2 (a server says it is
+# ready: over AF_XDP nothing binds a UDP port), while process $3 lives, for
+# at most $4 seconds.
+lab_wait_log() {
+  local log=$1 text=$2 pid=$3 secs=${4:-30} i
+  for ((i = 0; i < secs * 10; i++)); do
+    grep -qF -- "$text" "$log" 2>/dev/null && return 0
     kill -0 "$pid" 2>/dev/null || return 1
-    ip -n "$LAB_NS_PX" -d link show "$LAB_IF_PX" | grep -q 'prog/xdp' &&
-      return 0
     sleep 0.1
   done
   return 1
