@@ -166,6 +166,29 @@ import json, sys; s = json.load(sys.stdin)
 assert s["reloads"] == 1, s["reloads"]
 assert s["last_reload_error"] == "", s["last_reload_error"]'
 
+echo "--- config edit with the server running: applied through the control socket"
+cat >"$work/editor.sh" <<EOS
+#!/bin/sh
+{ cat "$work/good.conf"; echo "tftp-window-max=4"; } > "\$1"
+EOS
+chmod +x "$work/editor.sh"
+EDITOR=$work/editor.sh "$xdpxe" config edit --state-dir "$state" </dev/null >"$work/edit.out"
+grep -qF "Applied to the running server" "$work/edit.out" || fail "edit not applied: $(cat "$work/edit.out")"
+wait_for "$work/serve.log" "reloaded $state/xdpxe.conf"
+"$xdpxe" status --json --state-dir "$state" | python3 -c '
+import json, sys; s = json.load(sys.stdin)
+assert s["reloads"] == 2, s["reloads"]'
+# A tftp-root change cannot be applied live: the server says so and keeps
+# running with the old settings (the file is saved for the next start).
+cat >"$work/editor.sh" <<EOS
+#!/bin/sh
+sed 's|^tftp-root=.*|tftp-root=/srv|' "$work/good.conf" > "\$1"
+EOS
+EDITOR=$work/editor.sh "$xdpxe" config edit --state-dir "$state" </dev/null >"$work/edit.out" || true
+grep -qF "The running server kept its old settings: tftp-root changed" "$work/edit.out" \
+  || fail "tftp-root change: $(cat "$work/edit.out")"
+{ cat "$work/good.conf"; echo "tftp-window-max=8"; } >"$state/xdpxe.conf"
+
 echo "--- menu with the server running: header, live log, Ctrl-C"
 tmux new-session -d -s "$session" -x 160 -y 50 \
   "$xdpxe menu --state-dir $state; echo MENU-EXITED=\$?; sleep 30"

@@ -8,6 +8,7 @@
 // transfers.
 #include <pthread.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <cstdio>
@@ -15,6 +16,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "userspace/app/atomic_file.h"
 #include "userspace/app/autoexec.h"
 #include "userspace/app/boot_events.h"
 #include "userspace/app/cli/commands.h"
@@ -180,6 +182,13 @@ int Serve::Run() {
         "-br link lists them)"));
   }
   if (absl::Status st = ctx_.state.Create(); !st.ok()) return fail(st);
+  if (struct stat st;
+      stat(ctx_.tftp_root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return fail(absl::NotFoundError(absl::StrCat(
+        "tftp-root ", ctx_.tftp_root,
+        ": no such directory (mkdir -p it and copy the iPXE binaries in; see "
+        "DEPLOY.md)")));
+  }
   XDPXE_LOG(kInfo, "settings: %s; state dir %s",
             ctx_.config_path.empty() ? "built-in defaults (no config file)"
                                      : ctx_.config_path,
@@ -205,10 +214,18 @@ int Serve::Run() {
               cur->path, cur->sha256, cur->size,
               cur->source.empty() ? "persisted" : cur->source);
   } else if (!ScriptTftpName(s).empty()) {
-    XDPXE_LOG(kInfo,
-              "autoexec: no persisted script; iPXE clients get %s/%s "
-              "if it exists",
-              ctx_.tftp_root, ScriptTftpName(s));
+    std::string there = absl::StrCat(ctx_.tftp_root, "/", ScriptTftpName(s));
+    if (FileExists(there)) {
+      XDPXE_LOG(kInfo,
+                "autoexec: serving %s as it is (xdpxe autoexec fetch|edit "
+                "manages it, with a backup)",
+                there);
+    } else {
+      XDPXE_LOG(kWarning,
+                "autoexec: no %s yet: iPXE clients will find no script "
+                "(xdpxe autoexec fetch URL, or edit)",
+                there);
+    }
   }
 
   absl::StatusOr<engine::EngineConfig> cfg =
