@@ -445,6 +445,8 @@ void Lab::Teardown() {
       (void)RunCommand({"ip", "netns", "del", names_[i]});
     }
   }
+  // XDP pins of our interface name (xdpxe leaves them when it stops).
+  (void)RunCommand({"rm", "-rf", "/sys/fs/bpf/xdpxe/" + ifname_});
   if (getenv("BOOTSTORM_KEEP_WORK") == nullptr) {
     (void)RunCommand({"rm", "-rf", work_dir_});
   } else {

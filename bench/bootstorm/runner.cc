@@ -20,6 +20,16 @@ namespace xdpxe::bootstorm {
 
 namespace {
 
+// xdpxe leaves its XDP program attached and pinned when it stops (so a
+// stopped daemon blackholes nothing): take it off, so the next server
+// (xdpxe-socket included) runs on a bare interface.
+void DetachXdp(Lab& lab, ServerKind kind) {
+  if (kind != ServerKind::kXdpxe && kind != ServerKind::kXdpxeSocket) return;
+  (void)lab.RunIn(Lab::kServer,
+                  {"ip", "link", "set", "dev", lab.ifname(), "xdp", "off"});
+  (void)RunCommand({"rm", "-rf", "/sys/fs/bpf/xdpxe/" + lab.ifname()});
+}
+
 absl::StatusOr<std::vector<uint8_t>> ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -127,6 +137,8 @@ absl::Status RunAll(const RunOptions& opts, RunReport* report) {
                                StartPrimary(*lab, opts.primary_ping));
         XDPXE_ASSIGN_OR_RETURN(RunningServer srv,
                                StartServer(*lab, kind, setup));
+        // Compare with what is on disk now (a server may publish files).
+        XDPXE_ASSIGN_OR_RETURN(files, LoadFiles(setup.tftp_root));
         port->get()->PollRx([](std::span<const uint8_t>) {});  // stale frames
         double cpu0 = srv.CpuSeconds();
         uint64_t srv_drops0 = UdpRcvbufErrors(srv.procs[0].pid());
@@ -152,6 +164,7 @@ absl::Status RunAll(const RunOptions& opts, RunReport* report) {
         report->rounds.push_back(std::move(sr));
         srv.Stop();
         primary.Stop();
+        DetachXdp(*lab, kind);
       }
       if (opts.raw.dhcp || opts.raw.tftp) {
         XDPXE_ASSIGN_OR_RETURN(RunningServer srv,
@@ -168,6 +181,7 @@ absl::Status RunAll(const RunOptions& opts, RunReport* report) {
           report->tftp_raw.push_back(std::move(t));
         }
         srv.Stop();
+        DetachXdp(*lab, kind);
       }
     }
   }

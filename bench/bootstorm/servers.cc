@@ -1,6 +1,7 @@
 // Starting the compared servers in the lab (servers.h).
 #include "bench/bootstorm/servers.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "userspace/common/status_macros.h"
 
 namespace xdpxe::bootstorm {
 
@@ -125,6 +127,21 @@ absl::Status WaitForUdpPorts(pid_t pid, const std::vector<int>& ports,
   }
 }
 
+absl::Status WaitForLogLine(const std::string& path, const std::string& text,
+                            int timeout_ms) {
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream in(path);
+    std::string all((std::istreambuf_iterator<char>(in)),
+                    std::istreambuf_iterator<char>());
+    if (all.find(text) != std::string::npos) return absl::OkStatus();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return absl::DeadlineExceededError(
+      absl::StrCat("no '", text, "' in ", path, " after ", timeout_ms, " ms"));
+}
+
 absl::StatusOr<Process> StartPrimary(Lab& lab, bool ping) {
   std::vector<std::string> a = DnsmasqCommon(lab, "primary");
   a.push_back(absl::StrCat("--dhcp-range=", kPoolStart.ToString(), ",",
@@ -191,25 +208,45 @@ absl::StatusOr<RunningServer> StartServer(Lab& lab, ServerKind kind,
             absl::StrCat("xdpxe binary not found at '", setup.xdpxe_binary,
                          "' (build target xdpxe, or pass --xdpxe-binary)"));
       }
+      // A hermetic state dir per start: its own config (never the host's
+      // /etc/xdpxe), no kernel command line, and our script pre-seeded so
+      // the copy xdpxe publishes into tftp-root is the one we compare.
+      std::string state = absl::StrCat(lab.work_dir(), "/xdpxe-state-", seq);
+      mkdir(state.c_str(), 0700);
+      {
+        std::ofstream conf(state + "/xdpxe.conf", std::ios::trunc);
+        conf << "# bootstorm: the server under test\n"
+                "socket-fallback=no\n"
+                // Like dnsmasq --tftp-max: no admission limit below the
+                // storm's size.
+                "tftp-max-transfers=10000\n";
+        std::ifstream src(setup.tftp_root + "/autoexec.ipxe", std::ios::binary);
+        std::ofstream dst(state + "/autoexec.ipxe",
+                          std::ios::binary | std::ios::trunc);
+        dst << src.rdbuf();
+      }
       std::vector<std::string> a = {
           setup.xdpxe_binary, "serve",
+          "--state-dir",      state,
+          "--config",         state + "/xdpxe.conf",
+          "--cmdline",        "/dev/null",
           "--interface",      lab.ifname(),
           "--tftp-root",      setup.tftp_root,
           "--backend",        kind == ServerKind::kXdpxe ? "xdp" : "socket"};
       a.insert(a.end(), setup.xdpxe_extra.begin(), setup.xdpxe_extra.end());
-      auto p = lab.Spawn(Lab::kServer, a, ServerName(kind) + ".log", cg);
+      std::string log = ServerName(kind) + ".log";
+      auto p = lab.Spawn(Lab::kServer, a, log, cg);
       if (!p.ok()) return p.status();
       rs.procs.push_back(std::move(*p));
-      // The XDP backend may bind no UDP socket at all: give it time.
-      if (kind == ServerKind::kXdpxeSocket) ports = {67, 4011, 69};
+      XDPXE_RETURN_IF_ERROR(
+          WaitForLogLine(lab.work_dir() + "/" + log, "serving on", 10000));
+      if (!rs.Alive()) break;
       break;
     }
   }
   if (!ports.empty()) {
     absl::Status st = WaitForUdpPorts(rs.procs[0].pid(), ports, 5000);
     if (!st.ok()) return st;
-  } else {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   }
   if (!rs.Alive()) {
     return absl::FailedPreconditionError(

@@ -57,6 +57,10 @@ absl::StatusOr<Process> StartPrimary(Lab& lab, bool ping);
 
 // Waits until every UDP port in `ports` is bound in the namespace of `pid`
 // (read from /proc/PID/net/udp), at most `timeout_ms`.
+// Waits until `text` appears in the file at `path`, at most `timeout_ms`.
+absl::Status WaitForLogLine(const std::string& path, const std::string& text,
+                            int timeout_ms);
+
 absl::Status WaitForUdpPorts(pid_t pid, const std::vector<int>& ports,
                              int timeout_ms);
 
