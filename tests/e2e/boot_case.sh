@@ -20,8 +20,8 @@
 #   --artifacts DIR       keep logs and consoles there (default: a temp dir,
 #                         kept only on failure)
 #
-# Exit 0 pass, 1 fail, 77 skipped (not root and CI is not "true"; with
-# CI=true a missing prerequisite fails instead).
+# Exit 0 pass, 1 fail, 77 skipped (only when not root and CI is not
+# "true"; a missing package, firmware or binary is a failure).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -47,7 +47,7 @@ while (($#)); do
     --compare) compare=1 ;;
     --bound) bound=$2; shift ;;
     --artifacts) artifacts=$2; shift ;;
-    -h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
     *) echo "boot_case: unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -56,34 +56,37 @@ proxy_label=$proxy
 [[ $proxy != dnsmasq ]] && proxy_label=$proxy-$backend
 case_name="$firmware x$vms via $proxy_label"
 
-# Skip only where a developer runs the suite unprivileged; CI must run it.
-skip_or_fail() {
-  if [[ ${CI:-} == true ]]; then
-    echo "e2e FAIL ($case_name): $* (CI=true: e2e must run)" >&2
-    exit 1
-  fi
-  echo "e2e SKIP ($case_name): $*" >&2
-  exit 77
+# Skip only where a developer runs the suite unprivileged; under CI=true,
+# or as root, anything missing is a failure.
+preflight_fail() {
+  echo "e2e FAIL ($case_name): $*" >&2
+  exit 1
 }
 
 preflight() {
-  ((EUID == 0)) || skip_or_fail "needs root (netns, taps, XDP)"
+  if ((EUID != 0)); then
+    [[ ${CI:-} == true ]] &&
+      preflight_fail "needs root (netns, taps, XDP); CI=true: e2e must run"
+    echo "e2e SKIP ($case_name): needs root (netns, taps, XDP)" >&2
+    exit 77
+  fi
   local f t
-  for t in qemu-system-x86_64 dnsmasq ethtool ip ss timeout; do
-    command -v "$t" >/dev/null || skip_or_fail "missing $t (tools/install-deps.sh)"
+  for t in qemu-system-x86_64 dnsmasq ethtool ip ss nsenter timeout stdbuf \
+    python3; do
+    command -v "$t" >/dev/null || preflight_fail "missing $t (tools/install-deps.sh)"
   done
   for f in "$VM_OVMF_CODE" "$VM_OVMF_VARS" /usr/lib/ipxe/snponly.efi \
     /usr/lib/ipxe/undionly.kpxe /usr/lib/ipxe/qemu/efi-virtio.rom \
     /usr/share/seabios/bios-256k.bin; do
-    [[ -r $f ]] || skip_or_fail "missing $f (tools/install-deps.sh)"
+    [[ -r $f ]] || preflight_fail "missing $f (tools/install-deps.sh)"
   done
   if [[ $proxy == xdpxe ]]; then
     [[ -x $xdpxe_bin ]] ||
-      skip_or_fail "no xdpxe binary at '${xdpxe_bin}' (build target xdpxe)"
+      preflight_fail "no xdpxe binary at '${xdpxe_bin}' (build target xdpxe)"
   fi
   if [[ $proxy == dataplane ]]; then
     [[ -x $dataplane_bin ]] ||
-      skip_or_fail "no dataplane_serve at '${dataplane_bin}'"
+      preflight_fail "no dataplane_serve at '${dataplane_bin}'"
   fi
 }
 
@@ -263,4 +266,6 @@ finish() {
   exit "$rc"
 }
 
-main
+# One line: bash has read the whole file before main runs, so editing the
+# script while a case runs cannot change the running one.
+main "$@"; exit $?
