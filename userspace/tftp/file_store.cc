@@ -222,6 +222,7 @@ absl::StatusOr<FileRef> FileStore::Load(int fd, const std::string& name,
       if (mem != nullptr) mprotect(mem, size, PROT_READ);
       return FileRef(std::move(snapshot));
     }
+    if (now.size > options_.max_file_size) break;  // grew past the limit
     version = now;
   }
   return absl::UnavailableError(

@@ -161,9 +161,8 @@ void Server::HandleStray(const net::Datagram& d, net::TxSink& sink) {
 }
 
 void Server::Reject(const net::Datagram& d, std::string_view file,
-                    ErrorCode code, std::string_view message, net::Time now,
+                    ErrorCode code, std::string_view message,
                     net::TxSink& sink) {
-  (void)now;
   net::Endpoint from{d.dst.addr, PeekPort()};
   if (from.addr.IsBroadcast() || from.addr.IsAny()) from.addr = cfg_.server_ip;
   SendError(from, d, code, message, sink);
@@ -177,6 +176,55 @@ void Server::Reject(const net::Datagram& d, std::string_view file,
     e.error = code;
     e.message = message;
     events_->OnTransferEvent(e);
+  }
+}
+
+bool Server::Admit(const net::Datagram& d, std::string_view file,
+                   net::TxSink& sink) {
+  if (active_ >= cfg_.max_transfers) {
+    counters_.Add(Counter::kRejectedTotalLimit);
+    char msg[96];
+    std::snprintf(msg, sizeof(msg),
+                  "server busy: %zu transfers running (limit %zu), retry",
+                  active_, cfg_.max_transfers);
+    Reject(d, file, ErrorCode::kNotDefined, msg, sink);
+    return false;
+  }
+  auto pc = per_client_.find(d.src.addr);
+  if (pc != per_client_.end() && pc->second >= cfg_.max_per_client) {
+    counters_.Add(Counter::kRejectedClientLimit);
+    char msg[96];
+    std::snprintf(msg, sizeof(msg),
+                  "too many transfers from this client (limit %zu), retry",
+                  cfg_.max_per_client);
+    Reject(d, file, ErrorCode::kNotDefined, msg, sink);
+    return false;
+  }
+  if (ring_size_ == 0) {
+    counters_.Add(Counter::kRejectedNoPort);
+    Reject(d, file, ErrorCode::kNotDefined,
+           "server busy: no free transfer port, retry", sink);
+    return false;
+  }
+  return true;
+}
+
+void Server::RejectFile(const net::Datagram& d, std::string_view file,
+                        const absl::Status& status, net::TxSink& sink) {
+  ErrorCode code = FileErrorToTftp(status);
+  if (code == ErrorCode::kFileNotFound) {
+    counters_.Add(Counter::kNotFound);
+    XDPXE_LOG(kInfo, "tftp: %s: %s", d.src.ToString(), status.message());
+    Reject(d, file, code, "file not found", sink);
+  } else {
+    if (code == ErrorCode::kAccessViolation) {
+      counters_.Add(Counter::kRejectedPath);
+    }
+    XDPXE_LOG(kWarning, "tftp: %s: %s", d.src.ToString(), status.message());
+    Reject(d, file, code,
+           code == ErrorCode::kAccessViolation ? "access violation"
+                                               : "cannot read file",
+           sink);
   }
 }
 
@@ -208,19 +256,19 @@ void Server::HandleRequest(const net::Datagram& d, net::Time now,
                   "windowsize >= 1)",
                   int(std::min<size_t>(req.options.refused_option.size(), 16)),
                   req.options.refused_option.data());
-    Reject(d, req.filename, ErrorCode::kOptionRefused, msg, now, sink);
+    Reject(d, req.filename, ErrorCode::kOptionRefused, msg, sink);
     return;
   }
   if (parsed != RequestParse::kOk) {
     counters_.Add(Counter::kRxMalformed);
     Reject(d, req.filename, ErrorCode::kIllegalOperation,
-           RequestParseMessage(parsed), now, sink);
+           RequestParseMessage(parsed), sink);
     return;
   }
   if (req.opcode == Opcode::kWrq) {
     counters_.Add(Counter::kWriteRefused);
     Reject(d, req.filename, ErrorCode::kAccessViolation,
-           "read-only server: write requests are refused", now, sink);
+           "read-only server: write requests are refused", sink);
     return;
   }
   if (auto it = by_client_.find(d.src); it != by_client_.end()) {
@@ -233,53 +281,17 @@ void Server::HandleRequest(const net::Datagram& d, net::Time now,
     }
     Settle(old, t.Fail(FailReason::kSuperseded), now);
   }
-  if (active_ >= cfg_.max_transfers) {
-    counters_.Add(Counter::kRejectedTotalLimit);
-    char msg[96];
-    std::snprintf(msg, sizeof(msg),
-                  "server busy: %zu transfers running (limit %zu), retry",
-                  active_, cfg_.max_transfers);
-    Reject(d, req.filename, ErrorCode::kNotDefined, msg, now, sink);
-    return;
-  }
-  auto pc = per_client_.find(d.src.addr);
-  if (pc != per_client_.end() && pc->second >= cfg_.max_per_client) {
-    counters_.Add(Counter::kRejectedClientLimit);
-    char msg[96];
-    std::snprintf(msg, sizeof(msg),
-                  "too many transfers from this client (limit %zu), retry",
-                  cfg_.max_per_client);
-    Reject(d, req.filename, ErrorCode::kNotDefined, msg, now, sink);
-    return;
-  }
-  if (ring_size_ == 0) {
-    counters_.Add(Counter::kRejectedNoPort);
-    Reject(d, req.filename, ErrorCode::kNotDefined,
-           "server busy: no free transfer port, retry", now, sink);
-    return;
-  }
+  if (!Admit(d, req.filename, sink)) return;
   absl::StatusOr<FileRef> file = files_->Get(req.filename);
   if (!file.ok()) {
-    ErrorCode code = FileErrorToTftp(file.status());
-    if (code == ErrorCode::kFileNotFound) {
-      counters_.Add(Counter::kNotFound);
-      XDPXE_LOG(kInfo, "tftp: %s: %s", d.src.ToString(),
-                file.status().message());
-      Reject(d, req.filename, code, "file not found", now, sink);
-    } else {
-      if (code == ErrorCode::kAccessViolation) {
-        counters_.Add(Counter::kRejectedPath);
-      }
-      XDPXE_LOG(kWarning, "tftp: %s: %s", d.src.ToString(),
-                file.status().message());
-      Reject(d, req.filename, code,
-             code == ErrorCode::kAccessViolation ? "access violation"
-                                                 : "cannot read file",
-             now, sink);
-    }
+    RejectFile(d, req.filename, file.status(), sink);
     return;
   }
+  StartTransfer(d, req, *std::move(file), now, sink);
+}
 
+void Server::StartTransfer(const net::Datagram& d, const Request& req,
+                           FileRef file, net::Time now, net::TxSink& sink) {
   uint32_t slot = AllocSlot();
   Transfer& t = slots_[slot];
   TransferParams p;
@@ -304,7 +316,7 @@ void Server::HandleRequest(const net::Datagram& d, net::Time now,
   ++active_;
   counters_.Add(Counter::kTransfersStarted);
   t.timer.owner = slot;
-  t.Start(*std::move(file), p, now, sink, counters_);
+  t.Start(std::move(file), p, now, sink, counters_);
   Emit(TransferEventKind::kStarted, t, now);
   wheel_.Arm(&t.timer, t.deadline());
 }

@@ -92,6 +92,8 @@ struct TransferEvent {
   std::string_view message;                  // kRejected: the ERROR text sent
 };
 
+// Called synchronously from OnDatagram/OnTick: it must not call back into
+// the Server.
 class EventObserver {
  public:
   virtual ~EventObserver() = default;
@@ -154,7 +156,13 @@ class Server {
   void SendError(const net::Endpoint& from, const net::Datagram& d,
                  ErrorCode code, std::string_view message, net::TxSink& sink);
   void Reject(const net::Datagram& d, std::string_view file, ErrorCode code,
-              std::string_view message, net::Time now, net::TxSink& sink);
+              std::string_view message, net::TxSink& sink);
+  // The limit checks; false when the request was rejected.
+  bool Admit(const net::Datagram& d, std::string_view file, net::TxSink& sink);
+  void StartTransfer(const net::Datagram& d, const Request& req, FileRef file,
+                     net::Time now, net::TxSink& sink);
+  void RejectFile(const net::Datagram& d, std::string_view file,
+                  const absl::Status& status, net::TxSink& sink);
   void Settle(uint32_t slot, Outcome o, net::Time now);
   void Free(uint32_t slot);
   void Emit(TransferEventKind kind, const Transfer& t, net::Time now);
