@@ -106,6 +106,11 @@ run_chain() {
     VM_T0S[n]=$VM_T0_US
   done
   report_wait_markers "$bound" $(seq 0 $((vms - 1))) || rc=1
+  if [[ $label == xdpxe* ]]; then
+    echo "== $label: xdpxe status after the boot(s):"
+    "$xdpxe_bin" status --config "$LAB_DIR/xdpxe.conf" \
+      --state-dir "$LAB_DIR/state" 2>&1 | sed 's/^/   /' || rc=1
+  fi
   # Powered off by the script; stop what is left, free the taps.
   for ((n = 0; n < vms; n++)); do
     lab_kill "${VM_PIDS[n]}"
