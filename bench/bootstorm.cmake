@@ -20,3 +20,12 @@ target_link_libraries(bootstorm PRIVATE xdpxe_dhcp xdpxe_tftp xdpxe_net
   xdpxe_common absl::flags absl::flags_parse absl::flags_usage absl::status
   absl::statusor absl::strings absl::str_format absl::flat_hash_map
   Threads::Threads)
+
+# The primary DHCP server's deep socket buffers (bench/bootstorm/deep_rcvbuf.c),
+# found next to the bootstorm binary at run time.
+add_library(bootstorm_deep_rcvbuf MODULE bootstorm/deep_rcvbuf.c)
+set_target_properties(bootstorm_deep_rcvbuf PROPERTIES
+  OUTPUT_NAME deep_rcvbuf PREFIX "" LIBRARY_OUTPUT_DIRECTORY
+  ${CMAKE_CURRENT_BINARY_DIR})
+target_link_libraries(bootstorm_deep_rcvbuf PRIVATE ${CMAKE_DL_LIBS})
+add_dependencies(bootstorm bootstorm_deep_rcvbuf)

@@ -57,6 +57,9 @@ ABSL_FLAG(std::string, xdpxe_binary, "",
           "path to xdpxe (default: ../userspace/app/xdpxe next to bootstorm)");
 ABSL_FLAG(std::string, xdpxe_args, "", "extra `xdpxe serve` arguments");
 ABSL_FLAG(uint32_t, seed, 1, "random seed (start times)");
+ABSL_FLAG(bool, shallow_primary, false,
+          "leave the primary dnsmasq's socket buffers at the kernel default "
+          "(it then drops a storm's first burst, for every server alike)");
 
 namespace xb = xdpxe::bootstorm;
 
@@ -81,11 +84,15 @@ bool ParseMix(const std::string& text, xb::StormConfig* cfg) {
   return cfg->mix_bios + cfg->mix_x64 + cfg->mix_arm64 > 0;
 }
 
-std::string DefaultXdpxe(const char* argv0) {
+std::string SelfDir(const char* argv0) {
   char buf[4096];
   ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
   std::string self = n > 0 ? std::string(buf, n) : std::string(argv0);
-  std::string dir = self.substr(0, self.rfind('/'));
+  return self.substr(0, self.rfind('/'));
+}
+
+std::string DefaultXdpxe(const char* argv0) {
+  std::string dir = SelfDir(argv0);
   // bootstorm lives in <build>/bench/; xdpxe in <build>/userspace/app/.
   return dir + "/../userspace/app/xdpxe";
 }
@@ -179,6 +186,20 @@ int main(int argc, char** argv) {
         "before a first offer)");
   }
   if (!o.netem.empty()) report.notes.push_back("netem: " + o.netem);
+  const std::string preload = SelfDir(argv[0]) + "/deep_rcvbuf.so";
+  if (!absl::GetFlag(FLAGS_shallow_primary)) {
+    if (access(preload.c_str(), R_OK) == 0) {
+      o.setup.primary_preload = preload;
+      report.notes.push_back(
+          "primary dnsmasq has 8 MiB socket buffers (deep_rcvbuf.so), so "
+          "the lab's DHCP server is not what limits a storm; servers under "
+          "test keep the kernel defaults");
+    } else {
+      report.notes.push_back(
+          "deep_rcvbuf.so not found next to bootstorm: "
+          "the primary keeps shallow socket buffers");
+    }
+  }
 
   xb::InstallStopHandlers();
   std::fprintf(stderr, "bootstorm: %d machines, servers %s, %d round(s)\n",

@@ -133,8 +133,9 @@ absl::Status RunAll(const RunOptions& opts, RunReport* report) {
       (void)lab->RunIn(Lab::kServer, {"ip", "neigh", "flush", "all"});
       (void)lab->RunIn(Lab::kPrimary, {"ip", "neigh", "flush", "all"});
       if (opts.storm) {
-        XDPXE_ASSIGN_OR_RETURN(Process primary,
-                               StartPrimary(*lab, opts.primary_ping));
+        XDPXE_ASSIGN_OR_RETURN(
+            Process primary,
+            StartPrimary(*lab, opts.primary_ping, setup.primary_preload));
         XDPXE_ASSIGN_OR_RETURN(RunningServer srv,
                                StartServer(*lab, kind, setup));
         // Compare with what is on disk now (a server may publish files).

@@ -142,8 +142,12 @@ absl::Status WaitForLogLine(const std::string& path, const std::string& text,
       absl::StrCat("no '", text, "' in ", path, " after ", timeout_ms, " ms"));
 }
 
-absl::StatusOr<Process> StartPrimary(Lab& lab, bool ping) {
+absl::StatusOr<Process> StartPrimary(Lab& lab, bool ping,
+                                     const std::string& preload) {
   std::vector<std::string> a = DnsmasqCommon(lab, "primary");
+  if (!preload.empty()) {
+    a.insert(a.begin(), {"env", "LD_PRELOAD=" + preload});
+  }
   a.push_back(absl::StrCat("--dhcp-range=", kPoolStart.ToString(), ",",
                            kPoolEnd.ToString(), ",", kNetmask.ToString(),
                            ",1h"));

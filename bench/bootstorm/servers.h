@@ -27,6 +27,7 @@ struct ServerSetup {
   std::string tftp_root;
   std::string xdpxe_binary;              // path to the xdpxe binary
   std::vector<std::string> xdpxe_extra;  // more `xdpxe serve` flags
+  std::string primary_preload;  // deep_rcvbuf.so for the primary, or ""
 };
 
 // The processes of one server under test (one or two).
@@ -53,7 +54,9 @@ absl::StatusOr<RunningServer> StartServer(Lab& lab, ServerKind kind,
 // The lab's primary DHCP server: addresses only, fresh leases each call.
 // With ping=false (the default), --no-ping skips dnsmasq's 3-s
 // address-conflict check before each first offer.
-absl::StatusOr<Process> StartPrimary(Lab& lab, bool ping);
+// `preload`: deep_rcvbuf.so (deep socket buffers for the primary only).
+absl::StatusOr<Process> StartPrimary(Lab& lab, bool ping,
+                                     const std::string& preload);
 
 // Waits until every UDP port in `ports` is bound in the namespace of `pid`
 // (read from /proc/PID/net/udp), at most `timeout_ms`.

@@ -6,7 +6,7 @@ if(TARGET bootstorm OR EXISTS ${PROJECT_SOURCE_DIR}/bench/bootstorm.cmake)
   set(_bootstorm_servers dnsmasq)
   set(_bootstorm_xdpxe "")
   if(TARGET xdpxe)
-    set(_bootstorm_servers dnsmasq)  # xdpxe added once serve boots a storm
+    set(_bootstorm_servers "dnsmasq,xdpxe,xdpxe-socket")
     set(_bootstorm_xdpxe $<TARGET_FILE:xdpxe>)
   endif()
   add_test(NAME bootstorm_small_storm
