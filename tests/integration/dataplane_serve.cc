@@ -119,12 +119,18 @@ int main(int argc, char** argv) {
         xdpxe::io::ServerStatus st = s->Status();
         std::fprintf(stderr,
                      "status backend=%s active=%zu rx=%llu tx=%llu "
-                     "tx_no_room=%llu\n",
+                     "tx_no_room=%llu forwarded=%llu\n",
                      std::string(xdpxe::io::BackendName(st.backend)).c_str(),
                      st.active_transfers,
                      static_cast<unsigned long long>(st.port.rx_packets),
                      static_cast<unsigned long long>(st.port.tx_packets),
-                     static_cast<unsigned long long>(st.port.tx_no_room));
+                     static_cast<unsigned long long>(st.port.tx_no_room),
+                     static_cast<unsigned long long>(st.forwarded));
+        for (const auto& w : st.workers) {
+          std::fprintf(stderr, "queue=%u rx=%llu forwarded=%llu\n", w.queue,
+                       static_cast<unsigned long long>(w.port.rx_packets),
+                       static_cast<unsigned long long>(w.forwarded));
+        }
       } else {
         s->RequestStop();
         return;

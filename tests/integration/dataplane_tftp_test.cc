@@ -2,6 +2,10 @@
 // backends: atftp with blksize 1468 + windowsize 16 (the OACK checked),
 // tftp-hpa's tftp, curl; files of 0, 1, 512, 1468 bytes and 1 MiB; block
 // number rollover past 65535; 200 concurrent downloads.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -117,6 +121,48 @@ TEST_P(DataplaneTftpTest, TwoHundredConcurrentDownloadsAllComplete) {
     exact += lab::ReadFile(absl::StrCat(dir, "/cc-", i)) == want;
   }
   EXPECT_EQ(exact, kClients) << r.out;
+}
+
+// Two RX queues: RSS hashes a transfer's ACKs independently of its RRQ, so
+// many land on the other queue's worker, which forwards them to the
+// worker that owns the transfer's port.
+TEST(DataplaneMultiQueueTest, TransfersCompleteWhenAcksArriveOnAnotherQueue) {
+  if (!lab::CanRunRootTests()) GTEST_SKIP() << "needs root (netns, XDP)";
+  auto l = lab::ServeLab::Create("mq", {}, /*queues=*/2);
+  ASSERT_TRUE(l.ok()) << l.status();
+  auto& lab = *l;
+  ASSERT_TRUE(lab->AddFile("c.bin", 200000).ok());
+  ASSERT_TRUE(lab->StartServer("xdp", {"--max-per-client", "256"}).ok())
+      << lab->ServerLog();
+  ASSERT_NE(lab->ServerLog().find("queues=2"), std::string::npos)
+      << lab->ServerLog();
+  constexpr int kClients = 40;
+  const std::string dir = lab->dir();
+  lab::ShResult r = lab::Sh(lab->cli().Exec(absl::StrCat(
+      "timeout 60 sh -c 'for i in $(seq ", kClients,
+      "); do curl -sS --tftp-blksize 1468 -o ", dir, "/mq-$i tftp://",
+      lab->srv().ip.ToString(), "/c.bin & done; wait'")));
+  ASSERT_TRUE(r.ok()) << r.out;
+  const std::string want = lab->FileContents("c.bin");
+  int exact = 0;
+  for (int i = 1; i <= kClients; ++i) {
+    exact += lab::ReadFile(absl::StrCat(dir, "/mq-", i)) == want;
+  }
+  EXPECT_EQ(exact, kClients) << lab->ServerLog();
+  lab->server().Signal(SIGUSR1);
+  std::string log;
+  for (int i = 0; i < 100; ++i) {
+    log = lab->ServerLog();
+    if (log.find("status ") != std::string::npos) break;
+    usleep(20000);
+  }
+  // Some ACKs crossed queues (else this test proves nothing).
+  size_t at = log.find("status ");
+  ASSERT_NE(at, std::string::npos) << log;
+  at = log.find("forwarded=", at);
+  ASSERT_NE(at, std::string::npos) << log;
+  EXPECT_GT(std::atoll(log.c_str() + at + 10), 0) << log;
+  EXPECT_TRUE(lab->StopServer().ok()) << lab->ServerLog();
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DataplaneTftpTest,

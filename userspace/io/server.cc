@@ -59,6 +59,21 @@ void AddTftpCounters(tftp::Counters& sum, const tftp::Counters& c) {
   }
 }
 
+// Worker q's slice of the transfer port range when `n` workers share it
+// (the whole range when it is smaller than n: no forwarding then).
+engine::EngineConfig SliceFor(const engine::EngineConfig& cfg, uint32_t q,
+                              uint32_t n) {
+  engine::EngineConfig c = cfg;
+  const uint32_t lo = cfg.tftp.port_lo, hi = cfg.tftp.port_hi;
+  const uint32_t range = hi - lo + 1;
+  if (n <= 1 || range < n) return c;
+  const uint32_t span = range / n;
+  c.tftp.port_lo = static_cast<uint16_t>(lo + q * span);
+  c.tftp.port_hi =
+      static_cast<uint16_t>(q + 1 == n ? hi : lo + (q + 1) * span - 1);
+  return c;
+}
+
 }  // namespace
 
 std::string_view BackendName(Backend b) {
@@ -141,10 +156,18 @@ absl::Status Server::PrepareConfig(engine::EngineConfig* cfg) const {
   return tftp::ValidateServerConfig(cfg->tftp);
 }
 
-std::unique_ptr<engine::Engine> Server::NewEngine(
-    engine::EventListener* events) {
+std::unique_ptr<engine::Engine> Server::NewEngine(engine::EventListener* events,
+                                                  uint32_t q, uint32_t n) {
   absl::MutexLock l(&mu_);
-  return std::make_unique<engine::Engine>(cfg_, files_, events);
+  return std::make_unique<engine::Engine>(SliceFor(cfg_, q, n), files_, events);
+}
+
+void Server::AssignPortOwners(const engine::EngineConfig& cfg) {
+  const auto n = static_cast<uint32_t>(workers_.size());
+  for (uint32_t q = 0; q < n; ++q) {
+    engine::EngineConfig c = SliceFor(cfg, q, n);
+    owners_->Assign(c.tftp.port_lo, c.tftp.port_hi, static_cast<uint8_t>(q));
+  }
 }
 
 absl::Status Server::StartXdp(engine::EventListener* events) {
@@ -178,7 +201,8 @@ absl::Status Server::StartXdp(engine::EventListener* events) {
   for (uint32_t q = 0; q < nq; ++q) {
     XDPXE_ASSIGN_OR_RETURN(std::unique_ptr<UringLoop> loop,
                            UringLoop::Create());
-    auto w = std::make_unique<Worker>(q, std::move(loop), NewEngine(events));
+    auto w =
+        std::make_unique<Worker>(q, std::move(loop), NewEngine(events, q, nq));
     XskPortOptions xo;
     xo.interface = info_.name;
     xo.queue = q;
@@ -205,6 +229,17 @@ absl::Status Server::StartXdp(engine::EventListener* events) {
       dhcp_tap_ = true;
     }
     workers_.push_back(std::move(w));
+  }
+  if (nq > 1) {
+    // RSS may deliver a transfer's ACKs to another queue than its RRQ:
+    // each worker owns a slice of the port range, the others forward.
+    owners_ = std::make_unique<PortOwners>();
+    {
+      absl::MutexLock l(&mu_);
+      AssignPortOwners(cfg_);
+    }
+    for (const auto& w : workers_) peer_ptrs_.push_back(w.get());
+    for (const auto& w : workers_) w->set_peers(&peer_ptrs_, owners_.get());
   }
   XDPXE_LOG(kInfo, "%s: AF_XDP on %u queue(s), %s mode%s", info_.name, nq,
             zero_copy_ ? "zero-copy" : "copy",
@@ -241,7 +276,8 @@ absl::Status Server::StartSocket(engine::EventListener* events) {
     uo.ports.push_back(kProxyPort);
   }
   XDPXE_ASSIGN_OR_RETURN(std::unique_ptr<UringLoop> loop, UringLoop::Create());
-  auto w = std::make_unique<Worker>(0, std::move(loop), NewEngine(events));
+  auto w =
+      std::make_unique<Worker>(0, std::move(loop), NewEngine(events, 0, 1));
   XDPXE_ASSIGN_OR_RETURN(std::unique_ptr<UdpPort> port,
                          UdpPort::Open(w->loop(), uo, w.get()));
   w->set_port(std::move(port));
@@ -330,7 +366,11 @@ absl::Status Server::Reload(engine::EngineConfig cfg) {
   cfg_ = cfg;
   ++reloads_;
   files_->Reload();
-  for (const auto& w : workers_) w->PostReload(cfg);
+  // A reload that moves the range re-slices it; transfers running on a
+  // port that changes owner are then lost (clients retry the boot).
+  if (owners_) AssignPortOwners(cfg);
+  const auto n = static_cast<uint32_t>(workers_.size());
+  for (uint32_t q = 0; q < n; ++q) workers_[q]->PostReload(SliceFor(cfg, q, n));
   return absl::OkStatus();
 }
 
@@ -361,6 +401,7 @@ ServerStatus Server::Status() const {
     st.engine += ws.engine;
     AddTftpCounters(st.tftp, ws.tftp);
     st.active_transfers += ws.active_transfers;
+    st.forwarded += ws.forwarded;
     std::move(ws.transfers.begin(), ws.transfers.end(),
               std::back_inserter(st.transfers));
     ws.transfers.clear();

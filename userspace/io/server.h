@@ -5,7 +5,9 @@
 //             itself (and then detaches it at the end: only what it
 //             attached), puts one AF_XDP socket per RX queue in the XSKMAP,
 //             one worker thread per queue, each with its own io_uring and
-//             engine; falls back to kSocket with one log line when XDP
+//             engine and its own slice of the TFTP port range (a datagram
+//             RSS put on another queue is forwarded to the slice's owner,
+//             io/inbox.h); falls back to kSocket with one log line when XDP
 //             cannot be used and `fallback_to_socket`;
 //   kSocket — UDP sockets on io_uring (one worker: the sockets are per
 //             port, not per queue).
@@ -84,6 +86,7 @@ struct ServerStatus {
   engine::Counters engine;
   tftp::Counters tftp;
   size_t active_transfers = 0;
+  uint64_t forwarded = 0;  // datagrams another queue's worker handed over
   std::vector<tftp::TransferInfo> transfers;  // with progress
   std::vector<WorkerStatus> workers;          // per queue (transfers empty)
   bool stale = false;  // a worker did not answer in time: older figures
@@ -117,7 +120,10 @@ class Server {
   absl::Status PrepareConfig(engine::EngineConfig* cfg) const;
   absl::Status StartXdp(engine::EventListener* events);
   absl::Status StartSocket(engine::EventListener* events);
-  std::unique_ptr<engine::Engine> NewEngine(engine::EventListener* events);
+  std::unique_ptr<engine::Engine> NewEngine(engine::EventListener* events,
+                                            uint32_t q, uint32_t n);
+  void AssignPortOwners(const engine::EngineConfig& cfg)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ReleaseXdp();
 
   ServerOptions opts_;
@@ -129,6 +135,8 @@ class Server {
   bool zero_copy_ = false;
   bool dhcp_tap_ = false;
   std::vector<std::unique_ptr<Worker>> workers_;  // fixed after Create
+  std::vector<Worker*> peer_ptrs_;                // multi-queue only
+  std::unique_ptr<PortOwners> owners_;            // multi-queue only
   std::atomic<bool> stop_{false};
   std::atomic<bool> running_{false};
   mutable absl::Mutex mu_;  // Reload vs. Reload / Status

@@ -22,8 +22,33 @@ Worker::~Worker() {
 }
 
 void Worker::OnDatagram(const net::Datagram& d) {
+  if (owners_ != nullptr) {
+    const uint8_t owner = owners_->Get(d.dst.port);
+    if (owner != PortOwners::kLocal && owner != queue_ &&
+        owner < peers_->size()) {
+      // Single writer per counter: relaxed load + store, no locked op.
+      if ((*peers_)[owner]->inbox().Push(d)) {
+        dirty_peers_ |= uint64_t{1} << owner;
+        forwarded_.store(forwarded_.load(std::memory_order_relaxed) + 1,
+                         std::memory_order_relaxed);
+      } else {
+        forward_dropped_.store(
+            forward_dropped_.load(std::memory_order_relaxed) + 1,
+            std::memory_order_relaxed);
+      }
+      return;
+    }
+  }
   // vDSO clock read, not a syscall.
   engine_->OnDatagram(d, net::Clock::now(), *port_);
+}
+
+void Worker::WakePeers() {
+  // One wake-up per peer per batch, however many datagrams it was given.
+  for (uint64_t m = dirty_peers_; m != 0; m &= m - 1) {
+    (*peers_)[static_cast<size_t>(__builtin_ctzll(m))]->loop()->Wake();
+  }
+  dirty_peers_ = 0;
 }
 
 absl::Status Worker::Run(const std::atomic<bool>& stop) {
@@ -39,8 +64,13 @@ absl::Status Worker::Run(const std::atomic<bool>& stop) {
       break;
     }
     const net::Time now = net::Clock::now();
+    if (inbox_.pending()) {
+      inbox_.Drain(
+          [&](const net::Datagram& d) { engine_->OnDatagram(d, now, *port_); });
+    }
     if (now >= engine_->NextDeadline()) engine_->OnTick(now, *port_);
     port_->Flush();
+    if (dirty_peers_ != 0) WakePeers();
     if (mail_.load(std::memory_order_acquire)) ServeMailbox();
   }
   port_->Flush();
@@ -70,6 +100,8 @@ void Worker::ServeMailbox() {
 void Worker::Publish() {
   WorkerStatus st;
   st.queue = queue_;
+  st.forwarded = forwarded_.load(std::memory_order_relaxed);
+  st.forward_dropped = forward_dropped_.load(std::memory_order_relaxed);
   st.port = port_->counters();
   st.engine = engine_->counters();
   st.tftp = engine_->tftp_counters();

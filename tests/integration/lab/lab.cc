@@ -190,7 +190,10 @@ absl::StatusOr<std::unique_ptr<Lan>> Lan::Create(LanOptions opts) {
     const std::string peer = h + "p";  // inside the lan namespace
     const std::string cmds[] = {
         absl::StrCat("ip link add ", host.ifname, " netns ", host.netns,
-                     " type veth peer name ", peer, " netns ", lan_ns),
+                     " numtxqueues ", opts.queues, " numrxqueues ", opts.queues,
+                     " type veth peer name ", peer, " netns ", lan_ns,
+                     " numtxqueues ", opts.queues, " numrxqueues ",
+                     opts.queues),
         absl::StrCat("ip -n ", lan_ns, " link set ", peer, " master br0 up"),
         absl::StrCat("ip -n ", host.netns, " addr add ", host.ip.ToString(),
                      "/24 dev ", host.ifname),
@@ -202,6 +205,19 @@ absl::StatusOr<std::unique_ptr<Lan>> Lan::Create(LanOptions opts) {
     };
     for (const std::string& c : cmds) {
       if (absl::Status s = ShOk(c); !s.ok()) return s;
+    }
+    // Multi-queue: veth picks the peer's RX queue from the sender's TX
+    // queue; XPS maps TX queue i to CPU i (mod CPUs), so flows handled on
+    // different CPUs land on different RX queues, as RSS spreads them.
+    for (int q = 0; opts.queues > 1 && q < opts.queues; ++q) {
+      const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+      const unsigned mask = 1u << (q % (cpus > 0 ? cpus : 1));
+      for (const auto& [ns, dev] :
+           {std::pair{host.netns, host.ifname}, std::pair{lan_ns, peer}}) {
+        Sh(absl::StrCat("ip netns exec ", ns, " sh -c 'echo ", absl::Hex(mask),
+                        " > /sys/class/net/", dev, "/queues/tx-", q,
+                        "/xps_cpus'"));
+      }
     }
     ShResult mac =
         Sh(host.Exec("cat /sys/class/net/" + host.ifname + "/address"));

@@ -89,6 +89,7 @@ struct LanOptions {
   std::string tag = "lab";
   std::vector<std::string> hosts;    // each gets its own netns + veth
   std::string subnet = "198.18.20";  // hosts are .1, .2, ... in order
+  int queues = 1;  // RX/TX queues of every veth (multi-queue tests)
 };
 
 // Hosts joined by a bridge in a "<prefix><tag>-<pid>-lan" namespace, TX

@@ -16,10 +16,11 @@ std::string BuiltBinary(const std::string& rel) {
 }
 
 absl::StatusOr<std::unique_ptr<ServeLab>> ServeLab::Create(
-    const std::string& tag, std::vector<std::string> extra_hosts) {
+    const std::string& tag, std::vector<std::string> extra_hosts, int queues) {
   auto l = std::unique_ptr<ServeLab>(new ServeLab());
   LanOptions o;
   o.tag = tag;
+  o.queues = queues;
   o.hosts = {"srv", "cli"};
   o.hosts.insert(o.hosts.end(), extra_hosts.begin(), extra_hosts.end());
   auto lan = Lan::Create(o);

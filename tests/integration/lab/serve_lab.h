@@ -21,7 +21,8 @@ namespace xdpxe::lab {
 class ServeLab {
  public:
   static absl::StatusOr<std::unique_ptr<ServeLab>> Create(
-      const std::string& tag, std::vector<std::string> extra_hosts = {});
+      const std::string& tag, std::vector<std::string> extra_hosts = {},
+      int queues = 1);
   ~ServeLab();
 
   const Host& srv() const { return lan_->host("srv"); }
