@@ -103,6 +103,18 @@ Setter Bool(bool Settings::*field) {
   };
 }
 
+Setter Unicast(std::optional<net::Ipv4Addr> Settings::*field) {
+  return [field](absl::string_view v, Settings& s) {
+    std::optional<net::Ipv4Addr> a =
+        net::Ipv4Addr::Parse(std::string_view(v.data(), v.size()));
+    if (!a || a->IsAny() || a->IsBroadcast()) {
+      return absl::StrCat("not a unicast IPv4 address: \"", v, "\"");
+    }
+    s.*field = *a;
+    return std::string();
+  };
+}
+
 Setter Url(std::string Settings::*field, bool allow_empty) {
   return [field, allow_empty](absl::string_view v, Settings& s) {
     if (v.empty() && allow_empty) {
@@ -118,16 +130,7 @@ Setter Url(std::string Settings::*field, bool allow_empty) {
 const std::vector<Key>& Keys() {
   static const auto* keys = new std::vector<Key>{
       {"interface", String(&Settings::interface)},
-      {"listen-address",
-       [](absl::string_view v, Settings& s) {
-         std::optional<net::Ipv4Addr> a =
-             net::Ipv4Addr::Parse(std::string_view(v.data(), v.size()));
-         if (!a || a->IsAny() || a->IsBroadcast()) {
-           return absl::StrCat("not a unicast IPv4 address: \"", v, "\"");
-         }
-         s.listen_address = *a;
-         return std::string();
-       }},
+      {"listen-address", Unicast(&Settings::listen_address)},
       {"backend",
        [](absl::string_view v, Settings& s) {
          if (v == "xdp") {
@@ -177,16 +180,7 @@ const std::vector<Key>& Keys() {
          if (err.empty()) s.hosts.push_back(std::move(rule));
          return err;
        }},
-      {"tftp-server",
-       [](absl::string_view v, Settings& s) {
-         std::optional<net::Ipv4Addr> a =
-             net::Ipv4Addr::Parse(std::string_view(v.data(), v.size()));
-         if (!a || a->IsAny() || a->IsBroadcast()) {
-           return absl::StrCat("not a unicast IPv4 address: \"", v, "\"");
-         }
-         s.tftp_server = *a;
-         return std::string();
-       }},
+      {"tftp-server", Unicast(&Settings::tftp_server)},
       {"server-name",
        [](absl::string_view v, Settings& s) {
          if (v.size() > 63) return std::string("longer than 63 bytes");

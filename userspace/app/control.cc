@@ -1,8 +1,6 @@
 // Unix control socket server and client; see control.h.
 #include "userspace/app/control.h"
 
-#include <poll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -15,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "userspace/app/accept_loop.h"
 #include "userspace/common/errno_status.h"
 #include "userspace/common/log.h"
 
@@ -37,16 +36,6 @@ void SetTimeout(int fd, absl::Duration d) {
   timeval tv = absl::ToTimeval(d);
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-}
-
-bool SendAll(int fd, std::string_view s) {
-  while (!s.empty()) {
-    ssize_t n = send(fd, s.data(), s.size(), MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    s.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
 }
 
 std::string RecvAll(int fd, size_t limit) {
@@ -97,58 +86,34 @@ absl::Status ControlServer::Start(const std::string& path,
   if (listen(fd, 16) != 0) {
     return ErrnoToStatus(errno, absl::StrCat("listen ", path));
   }
-  wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (wake_fd_ < 0) return ErrnoToStatus(errno, "eventfd");
-  listen_fd_ = fd;
-  fd = -1;
   path_ = path;
   handler_ = std::move(handler);
-  thread_ = std::thread([this] { Loop(); });
-  return absl::OkStatus();
+  int listen_fd = fd;
+  fd = -1;  // the loop owns it now
+  return loop_.Start(listen_fd, [this](int c) { Serve(c); });
 }
 
 void ControlServer::Stop() {
-  if (!thread_.joinable()) return;
-  uint64_t one = 1;
-  if (write(wake_fd_, &one, sizeof(one)) < 0) {
-    // Cannot fail for an eventfd below its maximum; nothing to do.
-  }
-  thread_.join();
-  close(listen_fd_);
-  close(wake_fd_);
-  listen_fd_ = wake_fd_ = -1;
+  if (!loop_.running()) return;
+  loop_.Stop();
   unlink(path_.c_str());
 }
 
-void ControlServer::Loop() {
-  for (;;) {
-    pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
-    if (poll(fds, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      XDPXE_LOG(kError, "control socket: poll: %s", std::strerror(errno));
-      return;
-    }
-    if (fds[1].revents) return;
-    if (!(fds[0].revents & POLLIN)) continue;
-    int c = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (c < 0) continue;
-    SetTimeout(c, absl::Seconds(2));
-    std::string req;
-    char ch;
-    while (req.size() < 256 && recv(c, &ch, 1, 0) == 1 && ch != '\n') {
-      req.push_back(ch);
-    }
-    std::string reply;
-    if (req == "ping") {
-      reply = "ok\npong\n";
-    } else {
-      absl::StatusOr<std::string> r = handler_(req);
-      reply = r.ok() ? absl::StrCat("ok\n", *r)
-                     : absl::StrCat("error ", r.status().message(), "\n");
-    }
-    SendAll(c, reply);
-    close(c);
+void ControlServer::Serve(int c) {
+  std::string req;
+  char ch;
+  while (req.size() < 256 && recv(c, &ch, 1, 0) == 1 && ch != '\n') {
+    req.push_back(ch);
   }
+  std::string reply;
+  if (req == "ping") {
+    reply = "ok\npong\n";
+  } else {
+    absl::StatusOr<std::string> r = handler_(req);
+    reply = r.ok() ? absl::StrCat("ok\n", *r)
+                   : absl::StrCat("error ", r.status().message(), "\n");
+  }
+  SendAll(c, reply);
 }
 
 absl::StatusOr<std::string> ControlCall(const std::string& path,

@@ -18,11 +18,11 @@
 #include <functional>
 #include <string>
 #include <string_view>
-#include <thread>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "userspace/app/accept_loop.h"
 
 namespace xdpxe::app {
 
@@ -42,13 +42,11 @@ class ControlServer {
   void Stop();
 
  private:
-  void Loop();
+  void Serve(int fd);
 
   std::string path_;
   ControlHandler handler_;
-  int listen_fd_ = -1;
-  int wake_fd_ = -1;  // eventfd
-  std::thread thread_;
+  AcceptLoop loop_;
 };
 
 // One request; Unavailable (with the path) when no server listens.

@@ -2,8 +2,6 @@
 #include "userspace/app/metrics.h"
 
 #include <netinet/in.h>
-#include <poll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -11,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "userspace/app/accept_loop.h"
 #include "userspace/common/errno_status.h"
 
 namespace xdpxe::app {
@@ -207,63 +206,27 @@ absl::Status MetricsServer::Start(const ListenAddress& addr,
   socklen_t len = sizeof(sa);
   getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
   port_ = ntohs(sa.sin_port);
-  wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  listen_fd_ = fd;
   render_ = std::move(render);
-  thread_ = std::thread([this] { Loop(); });
-  return absl::OkStatus();
+  return loop_.Start(fd, [this](int c) { Serve(c); });
 }
 
-void MetricsServer::Stop() {
-  if (!thread_.joinable()) return;
-  uint64_t one = 1;
-  if (write(wake_fd_, &one, sizeof(one)) < 0) {
-    // An eventfd write below the maximum cannot fail.
-  }
-  thread_.join();
-  close(listen_fd_);
-  close(wake_fd_);
-  listen_fd_ = wake_fd_ = -1;
-}
+void MetricsServer::Stop() { loop_.Stop(); }
 
-void MetricsServer::Loop() {
-  for (;;) {
-    pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
-    if (poll(fds, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      return;
-    }
-    if (fds[1].revents) return;
-    int c = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (c < 0) continue;
-    timeval tv{2, 0};
-    setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-    std::string req;
-    char buf[1024];
-    while (req.find("\r\n\r\n") == std::string::npos && req.size() < 8192) {
-      ssize_t n = recv(c, buf, sizeof(buf), 0);
-      if (n <= 0) break;
-      req.append(buf, static_cast<size_t>(n));
-    }
-    std::string line = req.substr(0, req.find("\r\n"));
-    bool ok = line.rfind("GET /metrics ", 0) == 0 || line == "GET /metrics";
-    std::string body = ok ? render_() : "not found: try /metrics\n";
-    std::string resp = absl::StrCat(
-        "HTTP/1.0 ", ok ? "200 OK" : "404 Not Found",
-        "\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
-        "Content-Length: ",
-        body.size(), "\r\nConnection: close\r\n\r\n", body);
-    const char* p = resp.data();
-    size_t left = resp.size();
-    while (left > 0) {
-      ssize_t n = send(c, p, left, MSG_NOSIGNAL);
-      if (n <= 0) break;
-      p += n;
-      left -= static_cast<size_t>(n);
-    }
-    close(c);
+void MetricsServer::Serve(int c) {
+  std::string req;
+  char buf[1024];
+  while (req.find("\r\n\r\n") == std::string::npos && req.size() < 8192) {
+    ssize_t n = recv(c, buf, sizeof(buf), 0);
+    if (n <= 0) break;
+    req.append(buf, static_cast<size_t>(n));
   }
+  std::string line = req.substr(0, req.find("\r\n"));
+  bool ok = line.rfind("GET /metrics ", 0) == 0 || line == "GET /metrics";
+  std::string body = ok ? render_() : "not found: try /metrics\n";
+  SendAll(c, absl::StrCat("HTTP/1.0 ", ok ? "200 OK" : "404 Not Found",
+                          "\r\nContent-Type: text/plain; version=0.0.4; "
+                          "charset=utf-8\r\nContent-Length: ",
+                          body.size(), "\r\nConnection: close\r\n\r\n", body));
 }
 
 }  // namespace xdpxe::app

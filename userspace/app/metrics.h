@@ -15,10 +15,10 @@
 #include <functional>
 #include <mutex>
 #include <string>
-#include <thread>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "userspace/app/accept_loop.h"
 #include "userspace/app/config_values.h"
 #include "userspace/io/server.h"
 
@@ -83,13 +83,11 @@ class MetricsServer {
   uint16_t port() const { return port_; }  // the bound port (0 → ephemeral)
 
  private:
-  void Loop();
+  void Serve(int fd);
 
-  int listen_fd_ = -1;
-  int wake_fd_ = -1;
   uint16_t port_ = 0;
   std::function<std::string()> render_;
-  std::thread thread_;
+  AcceptLoop loop_;
 };
 
 }  // namespace xdpxe::app

@@ -74,16 +74,9 @@ int ConfigMain(int argc, char** argv) {
     // The current file is broken: still let the operator fix it.
     std::cout << "The current settings have problems:\n"
               << ctx.status().message() << "\n";
-    CommonOptions bare = opts;
-    Context fallback;
-    fallback.state = StateDir(opts.state_dir);
-    fallback.config_path =
-        ResolveConfigPath(opts.config, fallback.state, opts.system_config);
-    fallback.edit_config_path =
-        opts.config.empty() ? fallback.state.ConfigPath() : opts.config;
-    return EditSettings(fallback, bare);
+    return EditSettings(PathsOnly(opts));
   }
-  return EditSettings(*ctx, opts);
+  return EditSettings(*ctx);
 }
 
 }  // namespace xdpxe::app::cli

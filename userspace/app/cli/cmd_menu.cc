@@ -106,17 +106,8 @@ int MenuMain(int argc, char** argv) {
       std::cout << "\n(back to the menu)\n";
     } else if (*choice == "2") {
       absl::StatusOr<Context> ctx = LoadContext(opts);
-      Context c;
-      if (ctx.ok()) {
-        c = *std::move(ctx);
-      } else {
-        c.state = StateDir(opts.state_dir);
-        c.config_path =
-            ResolveConfigPath(opts.config, c.state, opts.system_config);
-        c.edit_config_path =
-            opts.config.empty() ? c.state.ConfigPath() : opts.config;
-      }
-      EditSettings(c, opts);
+      // Settings that do not parse are exactly what this option fixes.
+      EditSettings(ctx.ok() ? *ctx : PathsOnly(opts));
     } else if (*choice == "3") {
       std::optional<Context> ctx = Load(opts);
       if (!ctx) continue;

@@ -87,17 +87,22 @@ absl::StatusOr<Settings> LoadSettings(const std::string& path,
   return s;
 }
 
-absl::StatusOr<Context> LoadContext(const CommonOptions& opts) {
-  if (!absl::StartsWith(opts.state_dir, "/")) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--state-dir: not an absolute path: \"", opts.state_dir, "\""));
-  }
+Context PathsOnly(const CommonOptions& opts) {
   Context ctx;
   ctx.state = StateDir(opts.state_dir);
   ctx.config_path =
       ResolveConfigPath(opts.config, ctx.state, opts.system_config);
   ctx.edit_config_path =
       opts.config.empty() ? ctx.state.ConfigPath() : opts.config;
+  return ctx;
+}
+
+absl::StatusOr<Context> LoadContext(const CommonOptions& opts) {
+  if (!absl::StartsWith(opts.state_dir, "/")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--state-dir: not an absolute path: \"", opts.state_dir, "\""));
+  }
+  Context ctx = PathsOnly(opts);
   XDPXE_ASSIGN_OR_RETURN(ctx.settings, LoadSettings(ctx.config_path, opts));
   if (!opts.tftp_root.empty()) {
     ctx.tftp_root = ctx.settings.tftp_root;

@@ -50,6 +50,10 @@ struct Context {
   ScriptStore Scripts() const;
 };
 
+// State dir and config paths only, without reading the settings: what
+// `config edit` and the menu need to fix a config that does not parse.
+Context PathsOnly(const CommonOptions& opts);
+
 // Config errors come back as the parser made them (file:line: key: ...).
 absl::StatusOr<Context> LoadContext(const CommonOptions& opts);
 

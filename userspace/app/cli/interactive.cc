@@ -140,7 +140,7 @@ bool NotifyReload(const Context& ctx) {
   return false;
 }
 
-int EditSettings(const Context& ctx, const CommonOptions& opts) {
+int EditSettings(const Context& ctx) {
   const std::string target = ctx.edit_config_path;
   if (absl::Status st = ctx.state.Create(); !st.ok()) {
     std::cout << st.message() << "\n";
@@ -209,7 +209,6 @@ int EditSettings(const Context& ctx, const CommonOptions& opts) {
       return 1;
     }
   }
-  (void)opts;
 }
 
 int EditScript(const Context& ctx) {

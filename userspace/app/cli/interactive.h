@@ -30,7 +30,7 @@ int RunShell();
 
 // Validated edit of the settings; returns 0 when saved (or unchanged), 1
 // when the operator gave up on a bad edit (old settings kept).
-int EditSettings(const Context& ctx, const CommonOptions& opts);
+int EditSettings(const Context& ctx);
 // Same for autoexec.ipxe.
 int EditScript(const Context& ctx);
 // Fetches `url`; with review, prints the script and asks before it goes
