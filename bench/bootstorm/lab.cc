@@ -253,6 +253,25 @@ uint64_t UdpRcvbufErrors(pid_t pid) {
   return 0;
 }
 
+HostCpu ReadHostCpu() {
+  std::ifstream in("/proc/stat");
+  std::string cpu;
+  HostCpu h;
+  in >> cpu;
+  uint64_t v[10] = {};
+  for (int i = 0; i < 10 && (in >> v[i]); ++i) {
+  }
+  // user nice system idle iowait irq softirq steal (guest counted in user)
+  for (int i = 0; i < 8; ++i) h.total += v[i];
+  h.busy = h.total - v[3] - v[4];
+  return h;
+}
+
+double HostBusy(const HostCpu& a, const HostCpu& b) {
+  if (b.total <= a.total) return 0;
+  return double(b.busy - a.busy) / double(b.total - a.total);
+}
+
 uint64_t SoftnetDrops() {
   std::ifstream in("/proc/net/softnet_stat");
   std::string line;

@@ -81,6 +81,13 @@ uint64_t UdpRcvbufErrors(pid_t pid);
 // Packets dropped host-wide because a CPU's input backlog was full
 // (/proc/net/softnet_stat, column 2): where veth bursts overflow.
 uint64_t SoftnetDrops();
+// Busy and total jiffies of the whole host (/proc/stat "cpu" line): the
+// share of both cores in use, softirq work in ksoftirqd included.
+struct HostCpu {
+  uint64_t busy = 0, total = 0;
+};
+HostCpu ReadHostCpu();
+double HostBusy(const HostCpu& a, const HostCpu& b);  // 0..1
 // Own CPU (user + system) of this process, seconds.
 double SelfCpuSeconds();
 

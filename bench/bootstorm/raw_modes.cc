@@ -181,10 +181,17 @@ absl::StatusOr<DhcpRaw> RunDhcpRaw(const RawContext& ctx, RunningServer& srv,
   uint32_t step_no = 0;
   double best_prev = 0;
   int no_gain = 0;
-  for (double rate : opts.dhcp_rates) {
+  // Step 0 is a warm-up (200/s for 0.5 s, not reported): the first
+  // DISCOVERs after a server says it is ready can meet caches, ARP, or an
+  // AF_XDP socket still being wired up.
+  std::vector<double> rates = {200};
+  rates.insert(rates.end(), opts.dhcp_rates.begin(), opts.dhcp_rates.end());
+  for (double rate : rates) {
     if (g_stop) break;
+    const bool warmup = step_no == 0;
     ++step_no;
-    const size_t total = static_cast<size_t>(rate * opts.dhcp_step_s);
+    const double step_s = warmup ? 0.5 : opts.dhcp_step_s;
+    const size_t total = static_cast<size_t>(rate * step_s);
     std::vector<net::Time> sent(total);
     std::vector<uint8_t> answered(total, 0);
     std::vector<double> lat;
@@ -192,10 +199,10 @@ absl::StatusOr<DhcpRaw> RunDhcpRaw(const RawContext& ctx, RunningServer& srv,
     size_t n_sent = 0, replies = 0;
     const double cpu0 = srv.CpuSeconds();
     const double gen0 = SelfCpuSeconds();
+    const HostCpu host0 = ReadHostCpu();
     const net::Time t0 = Clock::now();
-    const net::Time send_end =
-        t0 + std::chrono::duration_cast<net::Duration>(
-                 std::chrono::duration<double>(opts.dhcp_step_s));
+    const net::Time send_end = t0 + std::chrono::duration_cast<net::Duration>(
+                                        std::chrono::duration<double>(step_s));
     const net::Time end = send_end + std::chrono::milliseconds(300);
     net::Time last_reply = t0;
     while (!g_stop) {
@@ -251,9 +258,11 @@ absl::StatusOr<DhcpRaw> RunDhcpRaw(const RawContext& ctx, RunningServer& srv,
               : end;
       WaitFrames(ep, std::min(wake, end));
     }
+    if (warmup) continue;
     DhcpRatePoint p;
-    p.offered_per_s = n_sent / std::max(1e-6, opts.dhcp_step_s);
-    double span = std::max(opts.dhcp_step_s, Since(t0, last_reply));
+    p.host_busy = HostBusy(host0, ReadHostCpu());
+    p.offered_per_s = n_sent / std::max(1e-6, step_s);
+    double span = std::max(step_s, Since(t0, last_reply));
     p.replies_per_s = replies / span;
     p.valid_fraction = n_sent ? double(replies) / n_sent : 0;
     p.p50_us = Percentile(lat, 50);
@@ -309,6 +318,7 @@ absl::StatusOr<TftpRaw> RunTftpRaw(const RawContext& ctx, RunningServer& srv,
     cfg.machine.raw_server_mac = ctx.lab->server_mac();
     cfg.machine.raw_window = static_cast<uint16_t>(w);
     const double cpu0 = srv.CpuSeconds();
+    const HostCpu host0 = ReadHostCpu();
     Storm storm(cfg, ctx.port);
     StormResult r = storm.Run();
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -317,6 +327,7 @@ absl::StatusOr<TftpRaw> RunTftpRaw(const RawContext& ctx, RunningServer& srv,
     p.clients = cfg.clients;
     p.ok = r.booted;
     p.server_cpu_s = srv.CpuSeconds() - cpu0;
+    p.host_busy = HostBusy(host0, ReadHostCpu());
     double first = 1e18, last = 0;
     std::vector<double> each;
     for (const MachineResult& m : r.machines) {

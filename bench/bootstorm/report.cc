@@ -188,9 +188,10 @@ std::string TextReport(const RunReport& r) {
       absl::StrAppendFormat(
           &o,
           "  offered %7.0f/s -> %7.0f replies/s (%5.1f%%), p50 %6.0f us p99 "
-          "%7.0f us, server CPU %.2f s, generator %.0f%% of a core%s\n",
+          "%7.0f us, server CPU %.2f s, generator %.0f%% of a core, host "
+          "%.0f%% busy%s\n",
           p.offered_per_s, p.replies_per_s, 100 * p.valid_fraction, p.p50_us,
-          p.p99_us, p.server_cpu_s, 100 * p.gen_busy,
+          p.p99_us, p.server_cpu_s, 100 * p.gen_busy, 100 * p.host_busy,
           p.gen_busy >= 0.95 ? " (SATURATED)" : "");
     }
   }
@@ -201,15 +202,66 @@ std::string TextReport(const RunReport& r) {
           &o,
           "  %4d clients W=%-2d (got %2d): %4d ok, %7.1f MB/s aggregate, "
           "per-client p50 %.2f s, %.4f server CPU-s/MB, %u retx, generator "
-          "peak %.0f%%%s%s\n",
+          "%.0f%%%s, host %.0f%% busy%s\n",
           p.clients, p.window, p.negotiated_window, p.ok, p.goodput_mb_s,
           p.per_client_s_p50, p.cpu_s_per_mb, p.retransmits,
           100 * p.gen_peak_busy, p.gen_peak_busy >= 0.95 ? " SATURATED" : "",
+          100 * p.host_busy,
           r.have_baseline && r.baseline.udp_ceiling_mb_s > 0
               ? absl::StrFormat(
                     " (%.0f%% of UDP ceiling)",
                     100 * p.goodput_mb_s / r.baseline.udp_ceiling_mb_s)
               : "");
+    }
+  }
+  // Raw-mode ratios: xdpxe (XDP) to each peer, and W=4 against lock-step.
+  const DhcpRaw* xd = nullptr;
+  for (const DhcpRaw& d : r.dhcp_raw) {
+    if (d.server == "xdpxe") xd = &d;
+  }
+  if (xd != nullptr) {
+    for (const DhcpRaw& d : r.dhcp_raw) {
+      if (&d == xd) continue;
+      absl::StrAppendFormat(
+          &o,
+          "  ProxyDHCP xdpxe vs %s: %s the replies/s, %s the replies per "
+          "server CPU-second, p99 at 1,000/s %.0f vs %.0f us (ping p99 %.0f "
+          "us)\n",
+          d.server, Ratio(xd->max_replies_per_s, d.max_replies_per_s),
+          Ratio(xd->replies_per_cpu_s, d.replies_per_cpu_s), xd->p99_us_at_1k,
+          d.p99_us_at_1k, r.baseline.ping_p99_us);
+    }
+  }
+  auto point = [](const TftpRaw& t, int w) -> const TftpPoint* {
+    for (const TftpPoint& p : t.points) {
+      if (p.window == w) return &p;
+    }
+    return nullptr;
+  };
+  const TftpRaw* xt = nullptr;
+  for (const TftpRaw& t : r.tftp_raw) {
+    if (t.server == "xdpxe") xt = &t;
+  }
+  for (const TftpRaw& t : r.tftp_raw) {
+    const TftpPoint* w1 = point(t, 1);
+    const TftpPoint* w4 = point(t, 4);
+    if (w1 && w4) {
+      absl::StrAppendFormat(&o,
+                            "  TFTP %s: a W=4 client is %s faster than a "
+                            "lock-step one (per-client p50)\n",
+                            t.server,
+                            Ratio(w1->per_client_s_p50, w4->per_client_s_p50));
+    }
+    if (xt == nullptr || &t == xt) continue;
+    for (int w : {1, 4}) {
+      const TftpPoint* a = point(*xt, w);
+      const TftpPoint* b = point(t, w);
+      if (a == nullptr || b == nullptr) continue;
+      absl::StrAppendFormat(
+          &o,
+          "  TFTP xdpxe vs %s at W=%d: %s the goodput, %s less CPU per MB\n",
+          t.server, w, Ratio(a->goodput_mb_s, b->goodput_mb_s),
+          Ratio(b->cpu_s_per_mb, a->cpu_s_per_mb));
     }
   }
   for (const std::string& n : r.notes) absl::StrAppend(&o, "note: ", n, "\n");

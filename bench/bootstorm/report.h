@@ -55,7 +55,8 @@ struct DhcpRatePoint {
   double p50_us = 0, p99_us = 0;
   double server_cpu_s = 0;
   double replies_per_cpu_s = 0;
-  double gen_busy = 0;  // generator CPU share of one core during the step
+  double gen_busy = 0;   // generator CPU share of one core during the step
+  double host_busy = 0;  // share of all the host's CPUs in use (0..1)
 };
 struct DhcpRaw {
   std::string server;
@@ -78,6 +79,7 @@ struct TftpPoint {
   uint64_t retransmits = 0;
   double gen_peak_busy = 0;
   uint64_t gen_rx_drops = 0;
+  double host_busy = 0;
 };
 struct TftpRaw {
   std::string server;

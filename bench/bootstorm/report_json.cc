@@ -138,7 +138,9 @@ std::string JsonReport(const RunReport& r) {
           &o, j ? ", " : "", "{\"offered_per_s\": ", N(p.offered_per_s),
           ", \"replies_per_s\": ", N(p.replies_per_s),
           ", \"p50_us\": ", N(p.p50_us), ", \"p99_us\": ", N(p.p99_us),
-          ", \"server_cpu_s\": ", N(p.server_cpu_s), "}");
+          ", \"server_cpu_s\": ", N(p.server_cpu_s),
+          ", \"generator_busy\": ", N(p.gen_busy),
+          ", \"host_busy\": ", N(p.host_busy), "}");
     }
     absl::StrAppend(&o, "]}");
   }
@@ -157,7 +159,9 @@ std::string JsonReport(const RunReport& r) {
                       ", \"per_client_p50_s\": ", N(p.per_client_s_p50),
                       ", \"server_cpu_s\": ", N(p.server_cpu_s),
                       ", \"server_cpu_s_per_mb\": ", N(p.cpu_s_per_mb),
-                      ", \"retransmits\": ", p.retransmits, "}");
+                      ", \"retransmits\": ", p.retransmits,
+                      ", \"generator_busy\": ", N(p.gen_peak_busy),
+                      ", \"host_busy\": ", N(p.host_busy), "}");
     }
     absl::StrAppend(&o, "]}");
   }
