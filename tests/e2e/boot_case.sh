@@ -7,7 +7,9 @@
 #   sudo tests/e2e/boot_case.sh --firmware uefi --proxy xdpxe \
 #        --backend xdp --xdpxe build/userspace/app/xdpxe --compare
 #
-#   --firmware uefi|bios  OVMF's own PXE (NIC ROM off), or SeaBIOS + iPXE ROM
+#   --firmware uefi|bios|uefi-rom
+#                         OVMF's own PXE (NIC ROM off), SeaBIOS + iPXE ROM,
+#                         or OVMF + that ROM's EFI iPXE
 #   --vms N               N VMs started together (each must print its marker)
 #   --proxy xdpxe|dnsmasq|dataplane
 #                         the ProxyDHCP + TFTP server under test (dataplane:
@@ -16,6 +18,8 @@
 #   --backend xdp|socket  xdpxe's data path
 #   --dataplane PATH      the dataplane_serve binary
 #   --compare             then the same chain through dnsmasq, times side by side
+#   --colocated           the primary dnsmasq runs on the proxy's veth and
+#                         address (xdpxe must leave port 67 to it)
 #   --bound S             seconds each chain may take (default 240)
 #   --artifacts DIR       keep logs and consoles there (default: a temp dir,
 #                         kept only on failure)
@@ -45,6 +49,7 @@ while (($#)); do
     --xdpxe) xdpxe_bin=$2; shift ;;
     --dataplane) dataplane_bin=$2; shift ;;
     --compare) compare=1 ;;
+    --colocated) export LAB_PRIMARY_COLOCATED=1 ;;
     --bound) bound=$2; shift ;;
     --artifacts) artifacts=$2; shift ;;
     -h | --help) sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
@@ -55,6 +60,7 @@ done
 proxy_label=$proxy
 [[ $proxy != dnsmasq ]] && proxy_label=$proxy-$backend
 case_name="$firmware x$vms via $proxy_label"
+[[ ${LAB_PRIMARY_COLOCATED:-0} == 1 ]] && case_name+=", primary on the same host"
 
 # Skip only where a developer runs the suite unprivileged; under CI=true,
 # or as root, anything missing is a failure.
@@ -152,8 +158,8 @@ check_chain() {
     return 1
   }
   [[ $firmware == uefi ]] &&
-    need=("NBP file downloaded successfully" "iPXE initialising devices")
-  [[ $firmware == bios ]] && need=("iPXE initialising devices")
+    need=("NBP file downloaded successfully" "Open Source Network Boot Firmware")
+  [[ $firmware != uefi ]] && need=("Open Source Network Boot Firmware")
   local m
   for m in "${need[@]}"; do
     grep -q -- "$m" "$s" || { echo "  FAIL vm$n: console lacks '$m'"; return 1; }

@@ -7,6 +7,7 @@
 #   sudo tools/lab/lab.sh uefi                      # OVMF's own PXE → iPXE
 #   sudo tools/lab/lab.sh bios --backend socket     # SeaBIOS + iPXE ROM
 #   sudo tools/lab/lab.sh uefi --proxy dnsmasq      # the reference chain
+#   sudo tools/lab/lab.sh uefi-rom                  # OVMF + the NIC's iPXE ROM
 #
 # Options:
 #   --proxy xdpxe|dnsmasq   boot server (default xdpxe)
@@ -35,7 +36,7 @@ usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; }
 kind= proxy=xdpxe backend=xdp xdpxe_bin= dir= poweroff=0
 while (($#)); do
   case $1 in
-    uefi | bios) kind=$1 ;;
+    uefi | uefi-rom | bios) kind=$1 ;;
     --proxy) proxy=$2; shift ;;
     --backend) backend=$2; shift ;;
     --xdpxe) xdpxe_bin=$2; shift ;;

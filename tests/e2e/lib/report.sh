@@ -10,7 +10,7 @@
 
 # Milestones on the console (the wire's come from wire.py --phases).
 REPORT_MILESTONES=(
-  "console: iPXE running|iPXE initialising devices"
+  "console: iPXE running|Open Source Network Boot Firmware"
   "console: iPXE configured|net0: [0-9.]+/[0-9.]+ gw"
 )
 

@@ -165,7 +165,9 @@ def check(args):
                              d["yiaddr"], d["siaddr"], d["file"], vc or "-",
                              uc or "-"))
             ipxe = b"iPXE" in d["opts"].get(77, b"")
-            from_proxy = src == args.proxy
+            # A proxy never leases: yiaddr 0 tells its replies from those of
+            # a primary on the same address (--colocated).
+            from_proxy = src == args.proxy and d["yiaddr"] == "0.0.0.0"
             if d["type"] == 1:
                 phase("iPXE DHCPDISCOVER" if ipxe else "firmware DHCPDISCOVER",
                       t)
@@ -281,7 +283,8 @@ def main():
     c.add_argument("out")
     k = sub.add_parser("check")
     k.add_argument("pcap")
-    k.add_argument("--firmware", choices=["uefi", "bios"], required=True)
+    k.add_argument("--firmware", choices=["uefi", "bios", "uefi-rom"],
+                   required=True)
     k.add_argument("--mac", required=True)
     k.add_argument("--proxy", required=True)
     k.add_argument("--tftp-root", required=True)

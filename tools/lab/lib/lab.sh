@@ -166,16 +166,24 @@ lab_wait_udp() {
 
 # The primary DHCP server of the lab: addresses only, no PXE options, with
 # dnsmasq's default ping check (the 3 s before its first OFFER).
+# LAB_PRIMARY_COLOCATED=1 runs it on the proxy's own veth and address
+# instead (a lab gateway that is the DHCP server too): then xdpxe must leave
+# port 67 to the kernel and still answer PXE clients.
 lab_start_primary() {
-  lab_spawn "$LAB_NS_DHCP" "$LAB_DIR/primary.log" \
+  local ns=$LAB_NS_DHCP ifname=$LAB_IF_DHCP
+  if [[ ${LAB_PRIMARY_COLOCATED:-0} == 1 ]]; then
+    ns=$LAB_NS_PX ifname=$LAB_IF_PX
+  fi
+  [[ $ns == "$LAB_NS_PX" ]] && lab_log "primary dnsmasq on the proxy's veth $ifname ($LAB_PROXY_IP)"
+  lab_spawn "$ns" "$LAB_DIR/primary.log" \
     timeout -k 5 "${LAB_MAX_SECONDS:-3600}" \
     dnsmasq --keep-in-foreground --conf-file=/dev/null --user=root \
-    --port=0 --interface="$LAB_IF_DHCP" --bind-interfaces \
+    --port=0 --interface="$ifname" --bind-interfaces \
     --dhcp-range=$LAB_SUBNET_PREFIX.100,$LAB_SUBNET_PREFIX.200,255.255.255.0,600 \
     --dhcp-leasefile="$LAB_DIR/primary.leases" --pid-file= \
     --log-dhcp --log-facility=-
   LAB_PRIMARY_PID=$LAB_LAST_PID
-  lab_wait_udp "$LAB_NS_DHCP" 67 "$LAB_PRIMARY_PID" ||
+  lab_wait_udp "$ns" 67 "$LAB_PRIMARY_PID" ||
     lab_die "primary dnsmasq did not start: $(tail -3 "$LAB_DIR/primary.log")"
 }
 

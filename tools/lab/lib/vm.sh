@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # QEMU clients for the lab in lab.sh: a UEFI VM (OVMF, virtio-net with its
-# option ROM disabled, so the firmware's own PXE boots) or a BIOS VM
-# (SeaBIOS, virtio-net with QEMU's default iPXE ROM), on a tap in the bridge.
+# option ROM disabled, so the firmware's own PXE boots), a BIOS VM
+# (SeaBIOS, virtio-net with QEMU's default iPXE ROM) or uefi-rom (OVMF with
+# that ROM's EFI iPXE), on a tap in the bridge.
 #
 #   vm_probe_accel                    # sets VM_ACCEL=kvm|tcg (once per run)
 #   vm_start uefi 0 "$dir/vm0.serial" # console stamped into the file
@@ -72,13 +73,16 @@ vm_start() {
     -uuid "5eed0000-0000-4000-8000-5254001800$byte"
     -netdev "tap,id=n0,ifname=$tap,script=no,downscript=no")
   case $kind in
-    uefi)
+    uefi | uefi-rom)
       vars=$LAB_DIR/vm$n-vars.fd
       cp "$VM_OVMF_VARS" "$vars"
       args+=(-machine q35
         -drive "if=pflash,format=raw,unit=0,readonly=on,file=$VM_OVMF_CODE"
         -drive "if=pflash,format=raw,unit=1,file=$vars"
-        -device "virtio-net-pci,netdev=n0,mac=$mac,romfile=,bootindex=1")
+        -device "virtio-net-pci,netdev=n0,mac=$mac,bootindex=1")
+      # uefi: no option ROM, so OVMF's own PXE boots (then the iPXE we
+      # serve); uefi-rom: the ROM's EFI iPXE driver boots straight away.
+      [[ $kind == uefi ]] && args[-1]+=",romfile="
       ;;
     bios)
       # No VGA: SeaBIOS's sercon writes its text and every int 10h caller's
@@ -89,7 +93,7 @@ vm_start() {
       args+=(-machine pc -fw_cfg "name=etc/sercon-port,file=$LAB_DIR/sercon-port"
         -device "virtio-net-pci,netdev=n0,mac=$mac,bootindex=1")
       ;;
-    *) lab_die "vm kind must be uefi or bios: $kind" ;;
+    *) lab_die "vm kind must be uefi, uefi-rom or bios: $kind" ;;
   esac
   lab_log "vm$n: $kind, mac $mac, tap $tap, accel $VM_ACCEL"
   if [[ $serial == stdio ]]; then
