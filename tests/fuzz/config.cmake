@@ -6,5 +6,5 @@ if(TARGET xdpxe_app)
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/config_fuzz_test.cc
     LIBS xdpxe_app
     LABEL fuzz
-    TIMEOUT 60)
+    TIMEOUT 120)
 endif()

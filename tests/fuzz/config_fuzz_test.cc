@@ -35,7 +35,7 @@ TEST(ConfigFuzzTest, MutationsNeverCrashAndErrorsNameALine) {
   std::mt19937 rng(20261203);
   const char kAlphabet[] = "=#,:\"\\ \t\n\r\0xyz019-./abcdefABC\xff\x80";
   int errors = 0;
-  for (int iter = 0; iter < 20000; ++iter) {
+  for (int iter = 0; iter < 2000; ++iter) {
     std::string text = seed;
     int edits = 1 + rng() % 8;
     for (int e = 0; e < edits && !text.empty(); ++e) {
@@ -72,7 +72,7 @@ TEST(ConfigFuzzTest, MutationsNeverCrashAndErrorsNameALine) {
       ASSERT_LE(line, lines) << msg;
     }
   }
-  EXPECT_GT(errors, 1000);  // the mutations did reach the error paths
+  EXPECT_GT(errors, 100);  // the mutations did reach the error paths
 }
 
 }  // namespace

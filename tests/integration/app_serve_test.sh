@@ -37,9 +37,12 @@ fail() {
   echo "----- serve log -----"; tail -n 30 "$work/serve.log" 2>/dev/null || true
   exit 1
 }
-wait_for() {  # wait_for FILE STRING: bounded wait for a line in a file
-  for _ in $(seq 100); do grep -qF -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
-  fail "no \"$2\" in $1"
+wait_for() {  # wait_for FILE STRING [N]: bounded wait for N (1) lines with it
+  for _ in $(seq 100); do
+    [[ $(grep -cF -- "$2" "$1" 2>/dev/null) -ge ${3:-1} ]] && return 0
+    sleep 0.1
+  done
+  fail "no \"$2\" (x${3:-1}) in $1"
 }
 
 ip netns add "$ns_s"; ip netns add "$ns_c"
@@ -88,6 +91,7 @@ echo "--- start: autoexec=URL from the kernel command line"
 start_serve
 grep -qF "tftp-root $tftp (from $state/xdpxe.conf)" "$work/serve.log" || fail "did not say the tftp root"
 wait_for "$work/serve.log" "autoexec: live script fetched from $url/good.ipxe sha256="
+wait_for "$work/serve.log" "reloaded $state/xdpxe.conf"  # files re-checked
 sha=$(sha256sum "$state/autoexec.ipxe" | cut -d' ' -f1)
 grep -qF "sha256=$sha" "$work/serve.log" || fail "logged sha256 is not the live file's"
 cmp -s "$state/autoexec.ipxe" "$tftp/autoexec.ipxe" || fail "script not published to tftp-root"
@@ -160,10 +164,10 @@ wait_for "$work/serve.log" "$state/xdpxe.conf:5: tftp-window-max: not a number: 
 C curl -sS --max-time 10 -o /dev/null tftp://198.18.40.1/autoexec.ipxe || fail "not serving after a bad reload"
 { cat "$work/good.conf"; echo "tftp-window-max=8"; } >"$state/xdpxe.conf"
 kill -HUP "$serve_pid"
-wait_for "$work/serve.log" "reloaded $state/xdpxe.conf"
+wait_for "$work/serve.log" "reloaded $state/xdpxe.conf" 2
 "$xdpxe" status --json --state-dir "$state" | python3 -c '
 import json, sys; s = json.load(sys.stdin)
-assert s["reloads"] == 1, s["reloads"]
+assert s["reloads"] == 2, s["reloads"]
 assert s["last_reload_error"] == "", s["last_reload_error"]'
 
 echo "--- config edit with the server running: applied through the control socket"
@@ -174,10 +178,10 @@ EOS
 chmod +x "$work/editor.sh"
 EDITOR=$work/editor.sh "$xdpxe" config edit --state-dir "$state" </dev/null >"$work/edit.out"
 grep -qF "Applied to the running server" "$work/edit.out" || fail "edit not applied: $(cat "$work/edit.out")"
-wait_for "$work/serve.log" "reloaded $state/xdpxe.conf"
+wait_for "$work/serve.log" "reloaded $state/xdpxe.conf" 3
 "$xdpxe" status --json --state-dir "$state" | python3 -c '
 import json, sys; s = json.load(sys.stdin)
-assert s["reloads"] == 2, s["reloads"]'
+assert s["reloads"] == 3, s["reloads"]'
 # A tftp-root change cannot be applied live: the server says so and keeps
 # running with the old settings (the file is saved for the next start).
 cat >"$work/editor.sh" <<EOS

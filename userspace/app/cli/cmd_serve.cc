@@ -161,8 +161,12 @@ void Serve::StartAutoexec(const std::string& url, const std::string& why) {
   fo.timeout = absl::Seconds(ctx_.settings.autoexec_timeout_s);
   fo.max_bytes = ctx_.settings.autoexec_max_bytes;
   ScriptStore store = ctx_.Scripts();
-  fetcher_ = std::thread([url, fo, store]() mutable {
-    FetchAtStartup(url, fo, RetryPolicy{}, store).IgnoreError();
+  fetcher_ = std::thread([this, url, fo, store]() mutable {
+    absl::StatusOr<ScriptInfo> live =
+        FetchAtStartup(url, fo, RetryPolicy{}, store);
+    // The file store re-checks files on reload: serve the new script to
+    // the next client, not a cached old one.
+    if (live.ok()) Reload().IgnoreError();
   });
 }
 
