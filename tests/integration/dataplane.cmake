@@ -4,7 +4,7 @@ add_library(xdpxe_lab ${CMAKE_CURRENT_LIST_DIR}/lab/lab.cc
   ${CMAKE_CURRENT_LIST_DIR}/lab/host_traffic.cc)
 target_include_directories(xdpxe_lab PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(xdpxe_lab PUBLIC xdpxe_net absl::status absl::statusor
-                      absl::strings)
+                      absl::strings Threads::Threads)
 
 xdpxe_gtest(dataplane_xsk_test
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/dataplane_xsk_test.cc
@@ -23,36 +23,18 @@ if(TARGET xdpxe_io)
   add_executable(dataplane_serve ${CMAKE_CURRENT_LIST_DIR}/dataplane_serve.cc)
   target_link_libraries(dataplane_serve PRIVATE xdpxe_io)
 
-  xdpxe_gtest(dataplane_tftp_test
-    SOURCES ${CMAKE_CURRENT_LIST_DIR}/dataplane_tftp_test.cc
-    LIBS xdpxe_serve_lab
-    LABEL integration
-    TIMEOUT 180)
-  add_dependencies(dataplane_tftp_test dataplane_serve)
-endif()
-
-if(TARGET xdpxe_io)
-  xdpxe_gtest(dataplane_dhcp_test
-    SOURCES ${CMAKE_CURRENT_LIST_DIR}/dataplane_dhcp_test.cc
-    LIBS xdpxe_serve_lab xdpxe_dhcp xdpxe_common xdpxe_testing
-    LABEL integration
-    TIMEOUT 60)
-  add_dependencies(dataplane_dhcp_test dataplane_serve)
-endif()
-
-if(TARGET xdpxe_io)
-  xdpxe_gtest(dataplane_xdp_host_test
-    SOURCES ${CMAKE_CURRENT_LIST_DIR}/dataplane_xdp_host_test.cc
-    LIBS xdpxe_serve_lab xdpxe_xdp_loader
-    LABEL integration
-    TIMEOUT 90)
-  add_dependencies(dataplane_xdp_host_test dataplane_serve)
-endif()
-
-if(TARGET xdpxe_io)
-  xdpxe_gtest(dataplane_server_test
-    SOURCES ${CMAKE_CURRENT_LIST_DIR}/dataplane_server_test.cc
-    LIBS xdpxe_serve_lab xdpxe_io PkgConfig::LIBBPF
-    LABEL integration
-    TIMEOUT 60)
+  # name, timeout, extra libraries
+  foreach(_t "tftp;180;" "dhcp;60;xdpxe_dhcp xdpxe_common xdpxe_testing"
+             "xdp_host;90;xdpxe_xdp_loader" "server;60;xdpxe_io PkgConfig::LIBBPF")
+    list(GET _t 0 _name)
+    list(GET _t 1 _timeout)
+    list(GET _t 2 _libs)
+    separate_arguments(_libs)
+    xdpxe_gtest(dataplane_${_name}_test
+      SOURCES ${CMAKE_CURRENT_LIST_DIR}/dataplane_${_name}_test.cc
+      LIBS xdpxe_serve_lab ${_libs}
+      LABEL integration
+      TIMEOUT ${_timeout})
+    add_dependencies(dataplane_${_name}_test dataplane_serve)
+  endforeach()
 endif()
