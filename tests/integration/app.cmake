@@ -19,3 +19,10 @@ if(TARGET xdpxe)
                    ${PROJECT_BINARY_DIR})
   set_tests_properties(app_install PROPERTIES LABELS integration TIMEOUT 60)
 endif()
+if(TARGET xdpxe)
+  add_test(NAME app_diskfull
+           COMMAND ${CMAKE_CURRENT_LIST_DIR}/app_diskfull_test.sh
+                   $<TARGET_FILE:xdpxe>)
+  set_tests_properties(app_diskfull PROPERTIES LABELS integration TIMEOUT 60
+                       SKIP_RETURN_CODE 77)
+endif()
