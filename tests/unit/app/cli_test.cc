@@ -147,8 +147,8 @@ TEST_F(CliTest, HelpForEveryCommand) {
 TEST_F(CliTest, AutoexecFetchShowAndFailures) {
   testing::HttpFixture http;
   ASSERT_TRUE(http.ok());
-  Result r = Xdpxe(absl::StrCat("autoexec fetch ", http.Url("/good.ipxe"), State(),
-                             " --tftp-root ", dir_));
+  Result r = Xdpxe(absl::StrCat("autoexec fetch ", http.Url("/good.ipxe"),
+                                State(), " --tftp-root ", dir_));
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_THAT(r.out, HasSubstr("autoexec.ipxe is live: sha256="));
   r = Xdpxe(absl::StrCat("autoexec fetch ", http.Url("/missing"), State()));
