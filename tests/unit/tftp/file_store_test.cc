@@ -7,7 +7,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "tests/unit/tftp/tftp_test_util.h"
@@ -174,6 +177,37 @@ TEST_F(FileStoreTest, TooLargeIsRefused) {
   ASSERT_TRUE(store.ok());
   EXPECT_EQ((*store)->Get("snp_x64.efi").status().code(),
             absl::StatusCode::kResourceExhausted);
+}
+
+TEST_F(FileStoreTest, ConcurrentGetsWhileTheFileIsReplacedNeverMixVersions) {
+  // Four workers Get while the file is renamed over and rewritten in place:
+  // every snapshot holds exactly one version, whole.
+  const std::string a(64 * 1024, 'a'), b(64 * 1024, 'b');
+  root_->Write("nbp.efi", a);
+  std::atomic<bool> stop{false};
+  std::atomic<int> bad{0}, got{0};
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 4; ++w) {
+    workers.emplace_back([&] {
+      while (!stop) {
+        auto f = store_->Get("nbp.efi");
+        if (!f.ok()) continue;  // between truncate and write: NotFound/short
+        std::span<const uint8_t> d = (*f)->octets();
+        if (d.empty()) continue;
+        uint8_t first = d[0];
+        for (uint8_t c : d) bad += c != first;
+        ++got;
+      }
+    });
+  }
+  for (int i = 0; i < 200; ++i) {
+    root_->Replace("nbp.efi", i % 2 ? a : b);
+    if (i % 10 == 0) root_->Write("nbp.efi", i % 20 ? a : b);  // in place
+  }
+  stop = true;
+  for (std::thread& t : workers) t.join();
+  EXPECT_EQ(bad, 0);
+  EXPECT_GT(got, 0);
 }
 
 TEST(FileStoreOpenTest, MissingRootSaysWhat) {
