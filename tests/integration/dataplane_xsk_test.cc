@@ -138,6 +138,29 @@ TEST(DataplaneXskTest, EchoesThroughUmemFramesInBatches) {
   EXPECT_GE(c.rx_packets, static_cast<uint64_t>(echoed.load()));
   EXPECT_LT(c.rx_batches, c.rx_packets);  // batched, not one per packet
   EXPECT_EQ(c.rx_dropped, 0u);
+
+  // More sends than TX frames, without a Flush between them: when the pool
+  // runs dry Reserve itself submits, kicks and reclaims completions, so
+  // frames recycle instead of the sink reporting full.
+  XskPort* x = port->get();
+  EXPECT_TRUE(x->Reserve(4096).empty());  // larger than a frame's room
+  const net::Endpoint from{srv.ip, 4242}, to{cli.ip, 9};  // discard port
+  const uint64_t kicks = x->counters().tx_kicks;
+  int committed = 0;
+  for (int i = 0; i < 5000; ++i) {
+    std::span<uint8_t> room = x->Reserve(16);
+    if (room.empty()) break;
+    std::memset(room.data(), 'z', 16);
+    x->Commit(from, to, cli.mac, 16);
+    ++committed;
+  }
+  EXPECT_EQ(committed, 5000);
+  EXPECT_GT(x->counters().tx_kicks, kicks);
+  for (int i = 0; i < 100 && x->tx_frames_free() < 2048; ++i) {
+    x->Flush();  // copy mode completes inside the kick; retry if busy
+    usleep(1000);
+  }
+  EXPECT_EQ(x->tx_frames_free(), 2048u);  // every frame came back
   port->reset();
   loop->reset();
   bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, nullptr);

@@ -2,6 +2,7 @@
 xdpxe_gtest(io_uring_test
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/uring_loop_test.cc
           ${CMAKE_CURRENT_LIST_DIR}/udp_port_test.cc
-  LIBS xdpxe_io_core xdpxe_testing
+          ${CMAKE_CURRENT_LIST_DIR}/inbox_test.cc
+  LIBS xdpxe_io_core xdpxe_testing absl::synchronization
   LABEL unit
   TIMEOUT 30)
