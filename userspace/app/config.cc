@@ -103,6 +103,22 @@ Setter Bool(bool Settings::*field) {
   };
 }
 
+// One of a few words, e.g. backend=xdp|socket.
+template <typename T>
+Setter Enum(T Settings::*field, std::vector<std::pair<const char*, T>> words) {
+  return [field, words](absl::string_view v, Settings& s) {
+    std::string names;
+    for (const auto& [word, value] : words) {
+      if (v == word) {
+        s.*field = value;
+        return std::string();
+      }
+      absl::StrAppend(&names, names.empty() ? "" : " or ", word);
+    }
+    return absl::StrCat("not ", names, ": \"", v, "\"");
+  };
+}
+
 Setter Unicast(std::optional<net::Ipv4Addr> Settings::*field) {
   return [field](absl::string_view v, Settings& s) {
     std::optional<net::Ipv4Addr> a =
@@ -131,29 +147,12 @@ const std::vector<Key>& Keys() {
   static const auto* keys = new std::vector<Key>{
       {"interface", String(&Settings::interface)},
       {"listen-address", Unicast(&Settings::listen_address)},
-      {"backend",
-       [](absl::string_view v, Settings& s) {
-         if (v == "xdp") {
-           s.backend = BackendKind::kXdp;
-         } else if (v == "socket") {
-           s.backend = BackendKind::kSocket;
-         } else {
-           return absl::StrCat("not xdp or socket: \"", v, "\"");
-         }
-         return std::string();
-       }},
+      {"backend", Enum(&Settings::backend, {{"xdp", BackendKind::kXdp},
+                                            {"socket", BackendKind::kSocket}})},
       {"socket-fallback", Bool(&Settings::socket_fallback)},
       {"xdp-mode",
-       [](absl::string_view v, Settings& s) {
-         if (v == "native") {
-           s.xdp_mode = XdpModeKind::kNative;
-         } else if (v == "generic") {
-           s.xdp_mode = XdpModeKind::kGeneric;
-         } else {
-           return absl::StrCat("not native or generic: \"", v, "\"");
-         }
-         return std::string();
-       }},
+       Enum(&Settings::xdp_mode, {{"native", XdpModeKind::kNative},
+                                  {"generic", XdpModeKind::kGeneric}})},
       {"boot-bios", FileName(&Settings::boot_bios)},
       {"boot-efi-ia32", FileName(&Settings::boot_ia32)},
       {"boot-efi-x64", FileName(&Settings::boot_x64)},

@@ -29,6 +29,16 @@ void Value(std::string* out, absl::string_view name, absl::string_view labels,
                   labels.empty() ? "" : "}", " ", v, "\n");
 }
 
+// One sample per label value of a tftp counter family.
+void TftpByLabel(
+    std::string* out, const char* name, const char* key,
+    std::initializer_list<std::pair<const char*, tftp::Counter>> items,
+    const tftp::Counters& c) {
+  for (const auto& [label, counter] : items) {
+    Value(out, name, absl::StrCat(key, "=\"", label, "\""), c[counter]);
+  }
+}
+
 }  // namespace
 
 void Histogram::Observe(double seconds) {
@@ -126,14 +136,12 @@ std::string RenderMetrics(const io::ServerStatus& s,
         s.tftp[tftp::Counter::kRequests]);
   Metric(&out, "xdpxe_tftp_transfers_total", "counter",
          "TFTP transfers by outcome.");
-  for (auto [label, c] :
-       {std::pair{"started", tftp::Counter::kTransfersStarted},
-        {"done", tftp::Counter::kTransfersDone},
-        {"failed", tftp::Counter::kTransfersFailed},
-        {"probe", tftp::Counter::kProbes}}) {
-    Value(&out, "xdpxe_tftp_transfers_total",
-          absl::StrCat("outcome=\"", label, "\""), s.tftp[c]);
-  }
+  TftpByLabel(&out, "xdpxe_tftp_transfers_total", "outcome",
+              {{"started", tftp::Counter::kTransfersStarted},
+               {"done", tftp::Counter::kTransfersDone},
+               {"failed", tftp::Counter::kTransfersFailed},
+               {"probe", tftp::Counter::kProbes}},
+              s.tftp);
   Metric(&out, "xdpxe_tftp_active_transfers", "gauge",
          "TFTP transfers in progress.");
   Value(&out, "xdpxe_tftp_active_transfers", "", s.active_transfers);
@@ -146,17 +154,16 @@ std::string RenderMetrics(const io::ServerStatus& s,
         s.tftp[tftp::Counter::kRetransmits]);
   Metric(&out, "xdpxe_tftp_errors_total", "counter",
          "TFTP requests refused or failed, by reason.");
-  for (auto [label, c] : {std::pair{"not_found", tftp::Counter::kNotFound},
-                          {"bad_path", tftp::Counter::kRejectedPath},
-                          {"limit_total", tftp::Counter::kRejectedTotalLimit},
-                          {"limit_client", tftp::Counter::kRejectedClientLimit},
-                          {"no_port", tftp::Counter::kRejectedNoPort},
-                          {"malformed", tftp::Counter::kRxMalformed},
-                          {"write_refused", tftp::Counter::kWriteRefused},
-                          {"timeout", tftp::Counter::kTimeouts}}) {
-    Value(&out, "xdpxe_tftp_errors_total",
-          absl::StrCat("reason=\"", label, "\""), s.tftp[c]);
-  }
+  TftpByLabel(&out, "xdpxe_tftp_errors_total", "reason",
+              {{"not_found", tftp::Counter::kNotFound},
+               {"bad_path", tftp::Counter::kRejectedPath},
+               {"limit_total", tftp::Counter::kRejectedTotalLimit},
+               {"limit_client", tftp::Counter::kRejectedClientLimit},
+               {"no_port", tftp::Counter::kRejectedNoPort},
+               {"malformed", tftp::Counter::kRxMalformed},
+               {"write_refused", tftp::Counter::kWriteRefused},
+               {"timeout", tftp::Counter::kTimeouts}},
+              s.tftp);
 
   Metric(&out, "xdpxe_rx_packets_total", "counter", "Packets received.");
   Value(&out, "xdpxe_rx_packets_total", "", s.port.rx_packets);
