@@ -20,6 +20,11 @@ std::span<uint8_t> PortTx::Begin(const net::UdpFrameSpec& spec) {
 
 void PortTx::End(size_t payload_len) {
   if (slot_.empty() || payload_len == 0) return;
+  if (loss_ != nullptr && loss_->Drop()) {
+    ++loss_->dropped;
+    slot_ = {};
+    return;  // "lost on the wire": the slot is reused by the next Begin
+  }
   size_t n = net::WriteUdpHeaders(slot_, spec_, payload_len);
   if (n > 0) port_->TxCommit(n);
   slot_ = {};

@@ -18,14 +18,35 @@ namespace xdpxe::bootstorm {
 
 inline constexpr net::MacAddr kProbeMac{{0x02, 0x19, 0xff, 0xff, 0xff, 0xfe}};
 
+// Frame loss the generator applies itself (both directions), for kernels
+// without sch_netem: one frame in 1/p dropped, deterministically seeded.
+class LossModel {
+ public:
+  explicit LossModel(double p = 0, uint64_t seed = 1) : p_(p), s_(seed | 1) {}
+  bool Drop() {
+    if (p_ <= 0) return false;
+    s_ ^= s_ << 13;  // xorshift64: cheap, per frame
+    s_ ^= s_ >> 7;
+    s_ ^= s_ << 17;
+    return (s_ >> 11) * (1.0 / 9007199254740992.0) < p_;
+  }
+  uint64_t dropped = 0;
+
+ private:
+  double p_;
+  uint64_t s_;
+};
+
 class PortTx : public FrameTx {
  public:
-  explicit PortTx(RawPort* port) : port_(port) {}
+  explicit PortTx(RawPort* port, LossModel* loss = nullptr)
+      : port_(port), loss_(loss) {}
   std::span<uint8_t> Begin(const net::UdpFrameSpec& spec) override;
   void End(size_t payload_len) override;
 
  private:
   RawPort* port_;
+  LossModel* loss_;
   std::span<uint8_t> slot_;
   net::UdpFrameSpec spec_;
 };

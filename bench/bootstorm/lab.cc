@@ -405,7 +405,13 @@ absl::Status Lab::SetNetem(const std::string& netem) {
     for (absl::string_view w : absl::StrSplit(netem, ' ', absl::SkipEmpty())) {
       argv.emplace_back(w);
     }
-    XDPXE_RETURN_IF_ERROR(RunCommand(argv));
+    absl::Status st = RunCommand(argv);
+    if (!st.ok()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "--netem: ", st.message(),
+          " (this kernel may lack sch_netem, CONFIG_NET_SCH_NETEM: use "
+          "--loss P for generator-side loss instead)"));
+    }
   }
   return absl::OkStatus();
 }

@@ -11,6 +11,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <string>
@@ -38,6 +39,9 @@ ABSL_FLAG(double, spread, 0, "start the machines uniformly over S seconds");
 ABSL_FLAG(std::string, mix, "bios=10,x64=80,arm64=10", "client mix, percent");
 ABSL_FLAG(std::string, netem, "",
           "tc netem arguments on the bridge ports, e.g. \"loss 1% delay 1ms\"");
+ABSL_FLAG(double, loss, 0,
+          "drop this fraction of frames in the generator, both directions "
+          "(e.g. 0.01; for kernels without sch_netem)");
 ABSL_FLAG(std::string, json, "", "write JSON results here");
 ABSL_FLAG(std::string, html, "", "write the HTML report here");
 ABSL_FLAG(bool, raw, false,
@@ -139,6 +143,7 @@ int main(int argc, char** argv) {
   s.spread_s = std::max(0.0, absl::GetFlag(FLAGS_spread));
   s.timeout_s = std::max(1.0, absl::GetFlag(FLAGS_timeout));
   s.seed = absl::GetFlag(FLAGS_seed);
+  s.loss = std::clamp(absl::GetFlag(FLAGS_loss), 0.0, 0.5);
   if (!ParseMix(absl::GetFlag(FLAGS_mix), &s)) {
     std::fprintf(stderr,
                  "bootstorm: --mix '%s': use e.g. bios=10,x64=80,arm64=10\n",
@@ -186,6 +191,10 @@ int main(int argc, char** argv) {
         "before a first offer)");
   }
   if (!o.netem.empty()) report.notes.push_back("netem: " + o.netem);
+  if (s.loss > 0) {
+    report.notes.push_back(absl::StrCat("generator-side loss ", s.loss * 100,
+                                        "% per frame, both directions"));
+  }
   const std::string preload = SelfDir(argv[0]) + "/deep_rcvbuf.so";
   if (!absl::GetFlag(FLAGS_shallow_primary)) {
     if (access(preload.c_str(), R_OK) == 0) {

@@ -53,6 +53,7 @@ std::vector<ServerSummary> Summarize(const std::vector<StormRound>& rounds) {
       s.gen_peak_busy = std::max(s.gen_peak_busy, x.gen_peak_busy);
       s.gen_saturated_s += x.gen_saturated_s;
       s.rx_kernel_drops += x.rx_kernel_drops;
+      s.loss_dropped += x.loss_dropped;
       s.server_rcvbuf_drops += r.server_rcvbuf_drops;
       s.primary_rcvbuf_drops += r.primary_rcvbuf_drops;
       s.backlog_drops += r.backlog_drops;
@@ -142,6 +143,10 @@ std::string TextReport(const RunReport& r) {
           Ms(s.phase_p50[1]), Ms(s.phase_p50[2]), Ms(s.phase_p50[3]),
           Ms(s.phase_p50[4]), s.retransmits, s.dup_data, s.server_cpu_s,
           s.cpu_ms_per_boot, gen);
+      if (s.loss_dropped) {
+        absl::StrAppendFormat(&o, "    frames dropped by --loss: %u\n",
+                              s.loss_dropped);
+      }
       if (s.server_rcvbuf_drops + s.primary_rcvbuf_drops + s.backlog_drops) {
         absl::StrAppendFormat(
             &o,

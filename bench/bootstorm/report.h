@@ -44,6 +44,7 @@ struct ServerSummary {
   uint64_t rx_kernel_drops = 0;
   uint64_t server_rcvbuf_drops = 0, primary_rcvbuf_drops = 0;
   uint64_t backlog_drops = 0;
+  uint64_t loss_dropped = 0;
   std::map<std::string, int> failures;  // reason -> count
 };
 

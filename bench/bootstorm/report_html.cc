@@ -120,11 +120,14 @@ std::string Cdf(const RunReport& r) {
                           "<polyline points='%s' fill='none' stroke='%s' "
                           "stroke-width='2'/>",
                           pts, colour);
+    // Legend bottom right, where the curves have already reached 100%.
+    const double lx = L + W - 150;
+    const double ly = T + H - 20 - 18.0 * (r.summaries.size() - 1);
     absl::StrAppendFormat(&o,
                           "<rect x='%.0f' y='%.0f' width='12' height='12' "
                           "fill='%s'/><text x='%.0f' y='%.0f'>%s</text>",
-                          L + 12, T + 10 + 18 * si, colour, L + 30,
-                          T + 21 + 18 * si, Esc(s.server));
+                          lx, ly + 18 * si, colour, lx + 18, ly + 11 + 18 * si,
+                          Esc(s.server));
     ++si;
   }
   return o + "</svg>";
@@ -264,19 +267,20 @@ std::string HtmlReport(const RunReport& r) {
     }
     o += "</table>";
     o += "<h3>Boot completion (CDF)</h3>" + Cdf(r);
-    double tmax = 0;
-    for (const StormRound& x : r.rounds) {
-      for (const MachineResult& m : x.result.machines) {
-        tmax = std::max(tmax, m.end_s);
-      }
-    }
-    double axis, step;
-    NiceAxis(tmax, &axis, &step);
+    // Each timeline on its own time scale (read the axis): on a shared one
+    // the fastest server's phases would be a sliver.
     for (const ServerSummary& s : r.summaries) {
       const StormRound* x = FirstRound(r, s.server);
       if (x == nullptr) continue;
-      absl::StrAppend(&o, "<h3>Per-machine timeline: ", Esc(s.server), "</h3>",
-                      Legend(), Timeline(*x, axis, step));
+      double tmax = 0;
+      for (const MachineResult& m : x->result.machines) {
+        tmax = std::max(tmax, m.end_s);
+      }
+      double axis, step;
+      NiceAxis(tmax, &axis, &step);
+      absl::StrAppend(&o, "<h3>Per-machine timeline: ", Esc(s.server),
+                      " (round 1, its own time scale)</h3>", Legend(),
+                      Timeline(*x, axis, step));
     }
   }
   if (!r.dhcp_raw.empty()) {

@@ -70,7 +70,8 @@ void Storm::AfterCall(Machine& m) {
 }
 
 StormResult Storm::Run() {
-  PortTx tx(port_);
+  LossModel loss(cfg_.loss, cfg_.seed);
+  PortTx tx(port_, &loss);
   absl::flat_hash_map<uint32_t, uint32_t> by_ip;  // leased address -> id
   by_ip.reserve(cfg_.clients * 2);
   int ep = epoll_create1(EPOLL_CLOEXEC);
@@ -114,6 +115,10 @@ StormResult Storm::Run() {
   };
 
   auto handle = [&](std::span<const uint8_t> frame, net::Time now) {
+    if (loss.Drop()) {
+      ++loss.dropped;
+      return;
+    }
     if (auto arp = ParseArpRequest(frame)) {
       auto it = by_ip.find(arp->target_ip.value);
       if (it != by_ip.end()) {
@@ -226,6 +231,7 @@ StormResult Storm::Run() {
   res.rx_bytes = ps.rx_bytes;
   res.tx_bytes = ps.tx_bytes;
   res.arp_replies = arp_replies_;
+  res.loss_dropped = loss.dropped;
   double last_end = 0;
   for (const Machine& m : machines_) {
     MachineResult mr;

@@ -23,6 +23,7 @@ struct StormConfig {
   double timeout_s = 120;  // the whole storm, then unfinished = failed
   uint32_t seed = 1;
   MachineConfig machine;
+  double loss = 0;    // generator-side frame loss, 0..1
   std::string label;  // for the progress line
   bool progress = true;
 };
@@ -56,6 +57,7 @@ struct StormResult {
   uint64_t tx_ring_full = 0;
   uint64_t rx_frames = 0, tx_frames = 0, rx_bytes = 0, tx_bytes = 0;
   uint64_t arp_replies = 0;
+  uint64_t loss_dropped = 0;  // frames the loss model dropped
 };
 
 class Storm {
