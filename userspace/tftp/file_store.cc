@@ -131,6 +131,13 @@ absl::StatusOr<std::string> FileStore::NormalizeName(std::string_view name,
     return refuse("contains a NUL byte");
   }
   if (name.size() > max_len) return refuse("too long");
+  // Control characters have no place in a boot file name, and refusing
+  // them keeps client-chosen bytes from forging lines in our logs.
+  for (char c : name) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return refuse("contains a control character");
+    }
+  }
   std::string out(name);
   for (char& c : out) {
     if (c == '\\') c = '/';

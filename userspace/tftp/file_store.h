@@ -8,8 +8,9 @@
 //   if (!f.ok()) SendError(FileErrorToTftp(f.status()), ...);
 //
 // Names: a leading '/' is stripped and '\' becomes '/' (what dnsmasq and
-// tftp-hpa users expect from Windows and firmware clients); a NUL byte, an
-// empty or over-long name, or any ".." component is refused up front, and
+// tftp-hpa users expect from Windows and firmware clients); a NUL or other
+// control byte, an empty or over-long name, or any ".." component is
+// refused up front, and
 // the kernel then resolves the rest with openat2(RESOLVE_BENEATH |
 // RESOLVE_NO_MAGICLINKS), so a symlink that leaves the root is refused too
 // (symlinks that stay inside are followed). Only regular files are served.

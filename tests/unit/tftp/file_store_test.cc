@@ -84,6 +84,8 @@ TEST_F(FileStoreTest, PathEscapeCorpusIsRefused) {
       "magic-link",
       "loop-a",
       std::string("snp_x64.efi\0../../etc/passwd", 28),
+      "snp_x64.efi\nlevel=error msg=forged",
+      "snp_x64.efi\x7f",
       std::string(300, 'a'),
       "",
       "/",
