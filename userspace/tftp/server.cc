@@ -214,13 +214,13 @@ void Server::RejectFile(const net::Datagram& d, std::string_view file,
   ErrorCode code = FileErrorToTftp(status);
   if (code == ErrorCode::kFileNotFound) {
     counters_.Add(Counter::kNotFound);
-    XDPXE_LOG(kInfo, "tftp: %s: %s", d.src.ToString(), status.message());
+    XDPXE_LOG(kInfo, "%s (client %s)", status.message(), d.src.ToString());
     Reject(d, file, code, "file not found", sink);
   } else {
     if (code == ErrorCode::kAccessViolation) {
       counters_.Add(Counter::kRejectedPath);
     }
-    XDPXE_LOG(kWarning, "tftp: %s: %s", d.src.ToString(), status.message());
+    XDPXE_LOG(kWarning, "%s (client %s)", status.message(), d.src.ToString());
     Reject(d, file, code,
            code == ErrorCode::kAccessViolation ? "access violation"
                                                : "cannot read file",
