@@ -18,6 +18,8 @@
 #   --backend xdp|socket  xdpxe's data path
 #   --dataplane PATH      the dataplane_serve binary
 #   --compare             then the same chain through dnsmasq, times side by side
+#   --queues N            N RX/TX queues on the proxy's veth (xdpxe: a worker
+#                         per queue)
 #   --colocated           the primary dnsmasq runs on the proxy's veth and
 #                         address (xdpxe must leave port 67 to it)
 #   --bound S             seconds each chain may take (default 240)
@@ -37,9 +39,9 @@ source "$repo/tools/lab/lib/vm.sh"
 # shellcheck source=lib/report.sh
 source "$here/lib/report.sh"
 
-firmware=uefi vms=1 proxy=xdpxe backend=xdp xdpxe_bin= dataplane_bin=
+firmware=uefi vms=1 proxy=xdpxe backend=xdp xdpxe_bin='' dataplane_bin=''
 compare=0 bound=240
-artifacts=
+artifacts=''
 while (($#)); do
   case $1 in
     --firmware) firmware=$2; shift ;;
@@ -50,6 +52,7 @@ while (($#)); do
     --dataplane) dataplane_bin=$2; shift ;;
     --compare) compare=1 ;;
     --colocated) export LAB_PRIMARY_COLOCATED=1 ;;
+    --queues) export LAB_PROXY_QUEUES=$2; shift ;;
     --bound) bound=$2; shift ;;
     --artifacts) artifacts=$2; shift ;;
     -h | --help) sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
@@ -100,7 +103,7 @@ preflight() {
 # "label n seconds" lines in $summary. Returns 1 if a VM missed its marker.
 declare -a VM_PIDS VM_T0S
 run_chain() {
-  local label=$1 n ok=0 rc=0
+  local label=$1 n rc=0
   lab_log "chain '$label': starting $vms $firmware VM(s), bound ${bound}s"
   lab_spawn "$LAB_NS_BR" "$LAB_DIR/capture.log" \
     timeout -k 5 "$LAB_MAX_SECONDS" python3 "$here/lib/wire.py" capture \
@@ -152,7 +155,8 @@ run_chain() {
 # What the console must show beyond the marker, so the case proves the path
 # it names: UEFI loaded iPXE through the firmware's PXE (no NIC ROM).
 check_chain() {
-  local n=$1 s=$LAB_DIR/vm$n.serial need=()
+  local n=$1 need=() s
+  s=$LAB_DIR/vm$n.serial
   [[ -n $(report_marker_us "$n") ]] || {
     echo "  FAIL vm$n: no '$LAB_MARKER mac=$(vm_mac "$n")' on the console"
     return 1
@@ -257,9 +261,19 @@ main() {
   labels+=("$proxy_label")
   if ((compare)) && [[ $proxy != dnsmasq ]]; then
     lab_kill "$LAB_PROXY_PID"
+    # xdpxe detaches what it attached: a program left behind would also
+    # steer the reference chain's packets.
+    if ip -n "$LAB_NS_PX" -d link show "$LAB_IF_PX" | grep -q 'prog/xdp'; then
+      echo "FAIL: $proxy left an XDP program on $LAB_IF_PX after SIGTERM"
+      rc=1
+    fi
+    ip -n "$LAB_NS_PX" neigh flush all
     restart_primary
     start_proxy dnsmasq
-    run_chain dnsmasq || rc=1
+    # The reference chain is a measurement, not the thing under test: its
+    # failure is reported loudly but does not fail xdpxe's case.
+    run_chain dnsmasq ||
+      echo "WARNING: the reference chain through dnsmasq failed (above)"
     labels+=(dnsmasq)
   fi
   print_comparison "${labels[@]}"

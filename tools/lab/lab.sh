@@ -33,7 +33,7 @@ source "$here/lib/vm.sh"
 
 usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; }
 
-kind= proxy=xdpxe backend=xdp xdpxe_bin= dir= poweroff=0
+kind='' proxy=xdpxe backend=xdp xdpxe_bin='' dir='' poweroff=0
 while (($#)); do
   case $1 in
     uefi | uefi-rom | bios) kind=$1 ;;

@@ -88,6 +88,8 @@ report_proxy_events() {
     { line = tolower($0) }
     index(line, mac) || (ip != "none" && $0 ~ ("[^0-9.]" ip "([^0-9]|$)")) {
       us = $1; $1 = ""; sub(/^ /, "")
+      # logfmt: the stamp says when, the heading says who.
+      sub(/^time=[^ ]+ /, ""); sub(/ mac=[0-9a-f:]+/, "")
       printf "  %+9.3fs  %s\n", (us - t0) / 1e6, $0
     }' "$LAB_DIR/proxy.log"
 }

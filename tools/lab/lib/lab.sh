@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # (variables set here are outputs for the caller)
 # The PXE lab topology, shared by tools/lab/lab.sh (an operator watching one
 # boot) and tests/e2e/ (real firmware booting through xdpxe in CI). Source it,
 # then:
@@ -55,7 +55,6 @@ lab_init() {
   LAB_IF_DHCP=xed$LAB_ID
   LAB_IF_PX=xep$LAB_ID
   LAB_PIDS=()
-  LAB_TAPS=0
   mkdir -p "$LAB_DIR"
   LAB_TFTP=$LAB_DIR/tftp
   mkdir -p "$LAB_TFTP"
@@ -81,8 +80,9 @@ lab_nsexec() { local ns=$1; shift; nsenter --net="/run/netns/$ns" "$@"; }
 
 # veth pair with one end in the bridge netns (enslaved) and one in $2.
 _lab_veth() {
-  local ifname=$1 ns=$2 addr=$3
-  ip -n "$LAB_NS_BR" link add "${ifname}b" type veth peer name "$ifname"
+  local ifname=$1 ns=$2 addr=$3 q=${4:-1}
+  ip -n "$LAB_NS_BR" link add "${ifname}b" numtxqueues "$q" numrxqueues "$q" \
+    type veth peer name "$ifname" numtxqueues "$q" numrxqueues "$q"
   ip -n "$LAB_NS_BR" link set "$ifname" netns "$ns"
   ip -n "$LAB_NS_BR" link set "${ifname}b" master "$LAB_BR" up
   ip -n "$ns" addr add "$addr/24" dev "$ifname"
@@ -108,9 +108,12 @@ lab_up() {
     forward_delay 0 mcast_snooping 0
   ip -n "$LAB_NS_BR" link set "$LAB_BR" up
   _lab_veth "$LAB_IF_DHCP" "$LAB_NS_DHCP" "$LAB_PRIMARY_IP"
-  _lab_veth "$LAB_IF_PX" "$LAB_NS_PX" "$LAB_PROXY_IP"
+  # LAB_PROXY_QUEUES=N gives the proxy's veth N queues (one xdpxe worker
+  # each); the bridge side spreads flows over them by hash.
+  _lab_veth "$LAB_IF_PX" "$LAB_NS_PX" "$LAB_PROXY_IP" "${LAB_PROXY_QUEUES:-1}"
   lab_log "topology up: bridge $LAB_BR in $LAB_NS_BR," \
-    "primary $LAB_PRIMARY_IP ($LAB_NS_DHCP), proxy $LAB_PROXY_IP ($LAB_NS_PX)"
+    "primary $LAB_PRIMARY_IP ($LAB_NS_DHCP), proxy $LAB_PROXY_IP ($LAB_NS_PX," \
+    "${LAB_PROXY_QUEUES:-1} queue(s))"
 }
 
 # Starts "$@" in netns $1 in the background, stdout+stderr stamped into $2.

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # (variables set here are outputs for the caller)
 # QEMU clients for the lab in lab.sh: a UEFI VM (OVMF, virtio-net with its
 # option ROM disabled, so the firmware's own PXE boots), a BIOS VM
 # (SeaBIOS, virtio-net with QEMU's default iPXE ROM) or uefi-rom (OVMF with
