@@ -107,18 +107,31 @@ absl::Status Serve::Reload() {
         "tftp-root changed (", ctx_.tftp_root, " -> ", ctx->tftp_root,
         "): that needs a restart (systemctl restart xdpxe)"));
   }
-  absl::StatusOr<engine::EngineConfig> cfg =
-      st.ok() ? ToEngineConfig(ctx->settings, server_->Status().server_ip)
-              : absl::StatusOr<engine::EngineConfig>(st);
-  if (cfg.ok())
-    st = server_->Reload(*std::move(cfg));
-  else
-    st = cfg.status();
+  if (st.ok()) {
+    absl::StatusOr<engine::EngineConfig> cfg = ToEngineConfig(
+        ctx->settings,
+        ctx->settings.listen_address.value_or(server_->Status().server_ip));
+    st = cfg.ok() ? server_->Reload(*std::move(cfg)) : cfg.status();
+  }
   if (!st.ok()) {
     last_reload_error_ = std::string(st.message());
     XDPXE_LOG(kError, "reload: %s; the old settings stay in force",
               st.message());
     return st;
+  }
+  // What the data path and listeners were built with stays until restart.
+  const Settings &was = ctx_.settings, &now = ctx->settings;
+  for (auto [key, changed] :
+       {std::pair{"interface", was.interface != now.interface},
+        {"backend", was.backend != now.backend},
+        {"xdp-mode", was.xdp_mode != now.xdp_mode},
+        {"metrics-listen", was.metrics_listen != now.metrics_listen},
+        {"control-socket", was.control_socket != now.control_socket},
+        {"log-file", was.log_file != now.log_file}}) {
+    if (changed) {
+      XDPXE_LOG(kWarning, "reload: %s changed: takes effect at the next start",
+                key);
+    }
   }
   ctx_ = *std::move(ctx);
   events_->set_script_name(ScriptTftpName(ctx_.settings));
