@@ -61,6 +61,9 @@ ABSL_FLAG(std::string, xdpxe_binary, "",
           "path to xdpxe (default: ../userspace/app/xdpxe next to bootstorm)");
 ABSL_FLAG(std::string, xdpxe_args, "", "extra `xdpxe serve` arguments");
 ABSL_FLAG(uint32_t, seed, 1, "random seed (start times)");
+ABSL_FLAG(bool, raise_neigh_limit, false,
+          "raise the host-wide ARP table limit (gc_thresh3) for storms above "
+          "~500 machines, restored after the run");
 ABSL_FLAG(bool, shallow_primary, false,
           "leave the primary dnsmasq's socket buffers at the kernel default "
           "(it then drops a storm's first burst, for every server alike)");
@@ -164,6 +167,7 @@ int main(int argc, char** argv) {
     }
   }
   o.primary_ping = absl::GetFlag(FLAGS_primary_ping);
+  o.raise_neigh_limit = absl::GetFlag(FLAGS_raise_neigh_limit);
   o.netem = absl::GetFlag(FLAGS_netem);
   o.setup.tftp_root = absl::GetFlag(FLAGS_tftp_root);
   o.setup.xdpxe_binary = absl::GetFlag(FLAGS_xdpxe_binary);

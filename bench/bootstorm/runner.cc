@@ -91,10 +91,63 @@ absl::StatusOr<std::vector<BootFile>> LoadFiles(const std::string& dir) {
   return files;
 }
 
+// The host-wide neighbour table limits (not per namespace). The primary
+// and a kernel-stack server each hold one ARP entry per machine, all
+// namespaces counting against one gc_thresh3 (default 1024): past it the
+// kernel refuses new entries ("neighbour table overflow") and unicast
+// replies are lost.
+class NeighLimits {
+ public:
+  NeighLimits(int clients, bool raise, RunReport* report) {
+    for (int i = 0; i < 3; ++i) old_[i] = Read(i);
+    const int need = 2 * clients + 256;
+    if (old_[2] >= need) return;
+    if (!raise) {
+      report->notes.push_back(absl::StrCat(
+          "host net.ipv4.neigh.default.gc_thresh3 is ", old_[2], " but ",
+          clients, " machines need about ", need,
+          " ARP entries (primary + kernel-stack server): such servers will "
+          "lose unicast replies; --raise_neigh_limit raises it for the run"));
+      return;
+    }
+    raised_ = true;
+    Write(0, need / 4);
+    Write(1, need / 2);
+    Write(2, need);
+    report->notes.push_back(absl::StrCat("raised host gc_thresh3 from ",
+                                         old_[2], " to ", need,
+                                         " for the run (restored after)"));
+  }
+  ~NeighLimits() {
+    if (!raised_) return;
+    for (int i = 2; i >= 0; --i) Write(i, old_[i]);
+  }
+
+ private:
+  static std::string Path(int i) {
+    return absl::StrCat("/proc/sys/net/ipv4/neigh/default/gc_thresh", i + 1);
+  }
+  static int Read(int i) {
+    std::ifstream in(Path(i));
+    int v = 0;
+    in >> v;
+    return v;
+  }
+  static void Write(int i, int v) {
+    std::ofstream out(Path(i));
+    out << v;
+  }
+  int old_[3] = {};
+  bool raised_ = false;
+};
+
 }  // namespace
 
 absl::Status RunAll(const RunOptions& opts, RunReport* report) {
   RemoveStaleNamespaces();
+  NeighLimits neigh(std::max(opts.storm ? opts.storm_cfg.clients : 0,
+                             opts.raw.tftp ? opts.raw.tftp_clients : 0),
+                    opts.raise_neigh_limit, report);
   XDPXE_ASSIGN_OR_RETURN(std::unique_ptr<Lab> lab,
                          Lab::Create({.netem = opts.netem}));
   ServerSetup setup = opts.setup;

@@ -41,6 +41,9 @@ struct RunOptions {
   std::string netem;
   ServerSetup setup;  // tftp_root filled by the runner when empty
   bool keep_work = false;
+  // Raise the host-wide ARP table limits (gc_thresh1/2/3) for the run and
+  // restore them after; without it storms above the limit get a warning.
+  bool raise_neigh_limit = false;
 };
 
 absl::Status RunAll(const RunOptions& opts, RunReport* report);
