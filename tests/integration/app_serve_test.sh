@@ -170,6 +170,34 @@ import json, sys; s = json.load(sys.stdin)
 assert s["reloads"] == 2, s["reloads"]
 assert s["last_reload_error"] == "", s["last_reload_error"]'
 
+echo "--- a transfer in progress: status shows it, a reload does not drop it"
+C python3 -u "$src/tests/integration/app_tftp_pause.py" 198.18.40.1 snp_x64.efi \
+  "$work/paused.efi" "$work/go" >"$work/pause.out" 2>&1 &
+pause_pid=$!
+wait_for "$work/pause.out" PAUSED
+python3 - "$xdpxe" "$state" <<'EOP'
+import json, subprocess, sys, time
+for _ in range(50):  # until the server has processed ACK 1 (bounded)
+    s = json.loads(subprocess.check_output(
+        [sys.argv[1], "status", "--json", "--state-dir", sys.argv[2]]))
+    if s["transfers"] and s["transfers"][0]["bytes_acked"] > 0:
+        break
+    time.sleep(0.1)
+assert s["active_transfers"] == 1, s["active_transfers"]
+t = s["transfers"][0]
+assert t["file"] == "snp_x64.efi", t
+assert t["client"].startswith("198.18.40.2:"), t
+assert t["bytes_acked"] == 1468 and t["file_size"] == 100000, t
+assert t["percent"] == 1 and t["blksize"] == 1468, t
+EOP
+"$xdpxe" status --state-dir "$state" | grep -qE "^  198\.18\.40\.2:[0-9]+ +snp_x64\.efi +1468 +1%" \
+  || fail "status table has no progress line"
+kill -HUP "$serve_pid"
+wait_for "$work/serve.log" "reloaded $state/xdpxe.conf" 3
+touch "$work/go"
+wait "$pause_pid" || fail "paused transfer failed: $(cat "$work/pause.out")"
+cmp -s "$work/paused.efi" "$tftp/snp_x64.efi" || fail "paused transfer delivered other bytes"
+
 echo "--- config edit with the server running: applied through the control socket"
 cat >"$work/editor.sh" <<EOS
 #!/bin/sh
@@ -178,10 +206,10 @@ EOS
 chmod +x "$work/editor.sh"
 EDITOR=$work/editor.sh "$xdpxe" config edit --state-dir "$state" </dev/null >"$work/edit.out"
 grep -qF "Applied to the running server" "$work/edit.out" || fail "edit not applied: $(cat "$work/edit.out")"
-wait_for "$work/serve.log" "reloaded $state/xdpxe.conf" 3
+wait_for "$work/serve.log" "reloaded $state/xdpxe.conf" 4
 "$xdpxe" status --json --state-dir "$state" | python3 -c '
 import json, sys; s = json.load(sys.stdin)
-assert s["reloads"] == 3, s["reloads"]'
+assert s["reloads"] == 4, s["reloads"]'
 # A tftp-root change cannot be applied live: the server says so and keeps
 # running with the old settings (the file is saved for the next start).
 cat >"$work/editor.sh" <<EOS
