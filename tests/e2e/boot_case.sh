@@ -108,13 +108,22 @@ run_chain() {
   lab_spawn "$LAB_NS_BR" "$LAB_DIR/capture.log" \
     timeout -k 5 "$LAB_MAX_SECONDS" python3 "$here/lib/wire.py" capture \
     "$LAB_BR" "$LAB_DIR/wire.pcap"
-  local capture_pid=$LAB_LAST_PID
+  local capture_pid=$LAB_LAST_PID arp_full0
+  arp_full0=$(lab_arp_table_fulls)
   for ((n = 0; n < vms; n++)); do
     vm_start "$firmware" "$n" "$LAB_DIR/vm$n.serial"
     VM_PIDS[n]=$VM_PID
     VM_T0S[n]=$VM_T0_US
   done
   report_wait_markers "$bound" $(seq 0 $((vms - 1))) || rc=1
+  local arp_full=$(($(lab_arp_table_fulls) - arp_full0))
+  ((arp_full == 0)) || echo "== $label: WARNING: the host's ARP table" \
+    "(shared by all namespaces) was full $arp_full times during this chain"
+  if ((${LAB_PROXY_QUEUES:-1} > 1)); then
+    echo "== $label: packets per RX queue of $LAB_IF_PX:"
+    lab_nsexec "$LAB_NS_PX" ethtool -S "$LAB_IF_PX" |
+      grep -E 'rx_queue_[0-9]+_xdp_(packets|redirect):' | sed 's/^ */   /'
+  fi
   if [[ $label == xdpxe* ]]; then
     echo "== $label: xdpxe status after the boot(s):"
     "$xdpxe_bin" status --config "$LAB_DIR/xdpxe.conf" \

@@ -76,6 +76,15 @@ lab_reap_stale() {
 
 # Runs "$@" in netns $1. nsenter, not `ip netns exec`: that one also
 # remounts /sys, without the bpffs where xdpxe pins its XDP maps.
+# How often the host's ARP table was full (summed over CPUs; the table is
+# shared by all namespaces). A rise during a boot explains lost unicasts.
+lab_arp_table_fulls() {
+  local h sum=0
+  while read -r h; do sum=$((sum + 16#$h)); done < <(
+    awk 'NR > 1 { print $NF }' /proc/net/stat/arp_cache)
+  echo "$sum"
+}
+
 lab_nsexec() { local ns=$1; shift; nsenter --net="/run/netns/$ns" "$@"; }
 
 # veth pair with one end in the bridge netns (enslaved) and one in $2.
@@ -168,7 +177,13 @@ lab_wait_udp() {
 }
 
 # The primary DHCP server of the lab: addresses only, no PXE options, with
-# dnsmasq's default ping check (the 3 s before its first OFFER).
+# dnsmasq's default ping check (the 3 s before its first OFFER). Replies to
+# unconfigured clients are broadcast (--dhcp-broadcast): unicast needs
+# dnsmasq to inject an ARP entry, and the kernel's ARP table is shared by
+# every namespace on the host (gc_thresh3 entries in all), so a neighbour's
+# load test filling it made the OFFER to iPXE vanish ("ARP-cache injection
+# failed: No buffer space available"; iPXE: "No configuration methods
+# succeeded"). Every DHCP client must accept broadcast replies.
 # LAB_PRIMARY_COLOCATED=1 runs it on the proxy's own veth and address
 # instead (a lab gateway that is the DHCP server too): then xdpxe must leave
 # port 67 to the kernel and still answer PXE clients.
@@ -184,7 +199,7 @@ lab_start_primary() {
     --port=0 --interface="$ifname" --bind-interfaces \
     --dhcp-range=$LAB_SUBNET_PREFIX.100,$LAB_SUBNET_PREFIX.200,255.255.255.0,600 \
     --dhcp-leasefile="$LAB_DIR/primary.leases" --pid-file= \
-    --log-dhcp --log-facility=-
+    --dhcp-broadcast --log-dhcp --log-facility=-
   LAB_PRIMARY_PID=$LAB_LAST_PID
   lab_wait_udp "$ns" 67 "$LAB_PRIMARY_PID" ||
     lab_die "primary dnsmasq did not start: $(tail -3 "$LAB_DIR/primary.log")"
@@ -206,7 +221,7 @@ lab_start_proxy_dnsmasq() {
     --pxe-service=tag:!ipxe,x86PC,"xdpxe-e2e BIOS",undionly.kpxe \
     --pxe-service=tag:!ipxe,X86-64_EFI,"xdpxe-e2e UEFI",snp_x64.efi \
     --pxe-service=tag:!ipxe,BC_EFI,"xdpxe-e2e UEFI",snp_x64.efi \
-    --log-dhcp --log-facility=-
+    --dhcp-broadcast --log-dhcp --log-facility=-
   LAB_PROXY_PID=$LAB_LAST_PID
   LAB_PROXY_KIND=dnsmasq
   lab_wait_udp "$LAB_NS_PX" 4011 "$LAB_PROXY_PID" ||
