@@ -136,15 +136,19 @@ void Machine::StartIpxeDhcp(net::Time now, FrameTx& tx) {
   Arm(now, rto_);
 }
 
-void Machine::SendDhcp(MessageType type, FrameTx& tx) {
+net::UdpFrameSpec Machine::Spec(const net::MacAddr& dst_mac,
+                                const net::Endpoint& src,
+                                const net::Endpoint& dst) {
   net::UdpFrameSpec spec;
   spec.src_mac = mac_;
-  spec.dst_mac = net::MacAddr::Broadcast();
-  spec.src = {net::Ipv4Addr::Any(), dhcp::kClientPort};
-  spec.dst = {net::Ipv4Addr::Broadcast(), dhcp::kServerPort};
+  spec.dst_mac = dst_mac;
+  spec.src = src;
+  spec.dst = dst;
   spec.ip_id = ip_id_++;
-  std::span<uint8_t> room = tx.Begin(spec);
-  if (room.empty()) return;
+  return spec;
+}
+
+ClientMessage Machine::Message(MessageType type) const {
   ClientMessage m;
   m.kind = kind();
   m.type = type;
@@ -153,6 +157,15 @@ void Machine::SendDhcp(MessageType type, FrameTx& tx) {
   m.arch = arch_ == Arch::kBios  ? dhcp::arch::kBios
            : arch_ == Arch::kX64 ? dhcp::arch::kEfiX64
                                  : dhcp::arch::kEfiArm64;
+  return m;
+}
+
+void Machine::SendDhcp(MessageType type, FrameTx& tx) {
+  std::span<uint8_t> room = tx.Begin(
+      Spec(net::MacAddr::Broadcast(), {net::Ipv4Addr::Any(), dhcp::kClientPort},
+           {net::Ipv4Addr::Broadcast(), dhcp::kServerPort}));
+  if (room.empty()) return;
+  ClientMessage m = Message(type);
   // EDK2 and BIOS ROMs ask for broadcast replies; iPXE does not.
   m.broadcast_flag = !ipxe_;
   if (type == MessageType::kRequest) {
@@ -163,23 +176,12 @@ void Machine::SendDhcp(MessageType type, FrameTx& tx) {
 }
 
 void Machine::SendBinl(FrameTx& tx) {
-  net::UdpFrameSpec spec;
-  spec.src_mac = mac_;
-  spec.dst_mac = server_mac_;
-  spec.src = {ip_, dhcp::kPxeBootServerPort};
-  spec.dst = {proxy_id_, dhcp::kPxeBootServerPort};
-  spec.ip_id = ip_id_++;
-  std::span<uint8_t> room = tx.Begin(spec);
+  std::span<uint8_t> room =
+      tx.Begin(Spec(server_mac_, {ip_, dhcp::kPxeBootServerPort},
+                    {proxy_id_, dhcp::kPxeBootServerPort}));
   if (room.empty()) return;
-  ClientMessage m;
-  m.kind = kind();
-  m.type = MessageType::kRequest;
+  ClientMessage m = Message(MessageType::kRequest);
   m.to_4011 = true;
-  m.xid = xid_;
-  m.mac = mac_;
-  m.arch = arch_ == Arch::kBios  ? dhcp::arch::kBios
-           : arch_ == Arch::kX64 ? dhcp::arch::kEfiX64
-                                 : dhcp::arch::kEfiArm64;
   m.broadcast_flag = false;
   m.ciaddr = ip_;
   m.boot_item = boot_item_;

@@ -141,6 +141,11 @@ class Machine {
   uint16_t negotiated_window() const { return nbp_window_; }
 
  private:
+  // Headers of our next frame (a fresh IP id each), and a client message
+  // with our identity filled in.
+  net::UdpFrameSpec Spec(const net::MacAddr& dst_mac, const net::Endpoint& src,
+                         const net::Endpoint& dst);
+  ClientMessage Message(dhcp::MessageType type) const;
   void SendDhcp(dhcp::MessageType type, FrameTx& tx);
   void SendBinl(FrameTx& tx);
   void StartFirmwareDhcp(net::Time now, FrameTx& tx);

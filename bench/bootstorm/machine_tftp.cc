@@ -52,13 +52,8 @@ void Machine::StartTftp(net::Time now, FrameTx& tx, bool probe) {
 }
 
 void Machine::SendRrq(FrameTx& tx) {
-  net::UdpFrameSpec spec;
-  spec.src_mac = mac_;
-  spec.dst_mac = server_mac_;
-  spec.src = {ip_, local_port_};
-  spec.dst = {boot_server_, tftp::kTftpPort};
-  spec.ip_id = ip_id_++;
-  std::span<uint8_t> room = tx.Begin(spec);
+  std::span<uint8_t> room = tx.Begin(
+      Spec(server_mac_, {ip_, local_port_}, {boot_server_, tftp::kTftpPort}));
   if (room.empty()) return;
   char bs[8], ws[8];
   tftp::OptionPair opts[3];
@@ -89,26 +84,15 @@ void Machine::SendRrq(FrameTx& tx) {
 }
 
 void Machine::SendAck(uint16_t block, FrameTx& tx) {
-  net::UdpFrameSpec spec;
-  spec.src_mac = mac_;
-  spec.dst_mac = server_mac_;
-  spec.src = {ip_, local_port_};
-  spec.dst = tid_;
-  spec.ip_id = ip_id_++;
-  std::span<uint8_t> room = tx.Begin(spec);
+  std::span<uint8_t> room =
+      tx.Begin(Spec(server_mac_, {ip_, local_port_}, tid_));
   if (room.empty()) return;
   tx.End(tftp::BuildAck(room, block));
 }
 
 void Machine::SendTftpError(const net::Endpoint& to, uint16_t code,
                             std::string_view msg, FrameTx& tx) {
-  net::UdpFrameSpec spec;
-  spec.src_mac = mac_;
-  spec.dst_mac = server_mac_;
-  spec.src = {ip_, local_port_};
-  spec.dst = to;
-  spec.ip_id = ip_id_++;
-  std::span<uint8_t> room = tx.Begin(spec);
+  std::span<uint8_t> room = tx.Begin(Spec(server_mac_, {ip_, local_port_}, to));
   if (room.empty()) return;
   tx.End(tftp::BuildError(room, static_cast<tftp::ErrorCode>(code), msg));
 }
