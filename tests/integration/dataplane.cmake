@@ -8,7 +8,7 @@ target_link_libraries(xdpxe_lab PUBLIC xdpxe_net absl::status absl::statusor
 
 xdpxe_gtest(dataplane_xsk_test
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/dataplane_xsk_test.cc
-  LIBS xdpxe_io_core xdpxe_lab PkgConfig::LIBBPF
+  LIBS xdpxe_io_core xdpxe_lab xdpxe_testing PkgConfig::LIBBPF
   LABEL integration
   TIMEOUT 60)
 

@@ -180,7 +180,12 @@ uint32_t XskPort::DrainRx() {
         d.payload = f->payload;
         ++counters_.rx_packets;
         counters_.rx_bytes += desc->len;
+        if (f->vlan_id != 0 || !vlan_table_.empty()) {
+          LearnVlan(f->src_mac, f->vlan_id);
+        }
+        rx_vlan_ = f->vlan_id;
         rx_->OnDatagram(d);
+        rx_vlan_ = -1;
       } else {
         ++counters_.rx_dropped;
       }
@@ -192,6 +197,29 @@ uint32_t XskPort::DrainRx() {
     Flush();  // replies of this batch leave with one kick
   }
   return total;
+}
+
+namespace {
+size_t VlanSlot(const net::MacAddr& m, size_t size) {
+  // The low bytes of a MAC vary most (the high ones are the vendor's).
+  const uint32_t h =
+      (uint32_t{m.bytes[3]} << 16 | uint32_t{m.bytes[4]} << 8 | m.bytes[5]) *
+      2654435761u;
+  return (h >> 8) & (size - 1);
+}
+}  // namespace
+
+void XskPort::LearnVlan(const net::MacAddr& mac, uint16_t vlan) {
+  if (vlan_table_.empty()) vlan_table_.resize(kVlanTableSize);  // once
+  // One slot per hash: a collision overwrites (the next frame relearns).
+  VlanEntry& e = vlan_table_[VlanSlot(mac, kVlanTableSize)];
+  e.mac = mac;
+  e.vlan = vlan;
+}
+
+uint16_t XskPort::VlanFor(const net::MacAddr& mac) const {
+  const VlanEntry& e = vlan_table_[VlanSlot(mac, kVlanTableSize)];
+  return e.mac == mac ? e.vlan : 0;
 }
 
 std::span<uint8_t> XskPort::Reserve(size_t n) {
@@ -224,6 +252,11 @@ void XskPort::Commit(const net::Endpoint& from, const net::Endpoint& to,
   net::UdpFrameSpec spec;
   spec.src_mac = opts_.mac;
   spec.dst_mac = mac.IsZero() ? net::MacAddr::Broadcast() : mac;
+  if (spec.dst_mac.IsBroadcast()) {
+    spec.vlan_id = rx_vlan_ > 0 ? static_cast<uint16_t>(rx_vlan_) : 0;
+  } else if (!vlan_table_.empty()) {
+    spec.vlan_id = VlanFor(spec.dst_mac);
+  }
   spec.src = from;
   spec.dst = to;
   spec.ip_id = ip_id_++;

@@ -17,6 +17,12 @@
 // The UMEM is split: the first `rx_frames` frames cycle through fill → RX,
 // the rest are the TX pool, so RX never starves TX and vice versa.
 //
+// 802.1Q: TxSink::Commit carries no VLAN, so the port learns it the way a
+// switch does — client MAC → VLAN of its last tagged frame, in a fixed
+// table (no allocation) — and tags unicast replies accordingly; a
+// broadcast sent while handling a received frame (a DHCP offer) takes
+// that frame's VLAN.
+//
 //   XskPortOptions o{.interface = "eth1", .queue = 0};
 //   XDPXE_ASSIGN_OR_RETURN(auto xsk, io::XskPort::Open(loop.get(), o, &h));
 //   bpf_map_update_elem(prog.xsks_map_fd(), &queue, &fd = xsk->fd(), 0);
@@ -93,6 +99,8 @@ class XskPort : public Port, private CompletionHandler {
   void Kick();
   void ReclaimCompletions();
   void OnCompletion(uint16_t cookie, const io_uring_cqe& cqe) override;
+  void LearnVlan(const net::MacAddr& mac, uint16_t vlan);
+  uint16_t VlanFor(const net::MacAddr& mac) const;
 
   UringLoop* loop_ = nullptr;
   DatagramHandler* rx_ = nullptr;
@@ -110,7 +118,14 @@ class XskPort : public Port, private CompletionHandler {
   uint64_t reserved_ = ~uint64_t{0};
   uint32_t tx_queued_ = 0;     // reserved in the TX ring, not yet submitted
   uint32_t tx_in_flight_ = 0;  // submitted, completion not yet reclaimed
-  bool kick_pending_ = false;  // queued frames the kernel has not taken
+  struct VlanEntry {
+    net::MacAddr mac;
+    uint16_t vlan = 0;
+  };
+  static constexpr size_t kVlanTableSize = 1024;  // power of two
+  std::vector<VlanEntry> vlan_table_;  // empty until a tagged frame arrives
+  int rx_vlan_ = -1;                   // VLAN of the frame being handled
+  bool kick_pending_ = false;          // queued frames the kernel has not taken
   uint16_t ip_id_ = 0;
   PortCounters counters_;
 };
