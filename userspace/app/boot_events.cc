@@ -28,6 +28,7 @@ void BootEventSink::set_script_name(std::string name) {
 BootEventSink::Client& BootEventSink::ClientLocked(const net::MacAddr& mac) {
   if (clients_.size() >= kMaxClients && !clients_.contains(mac)) {
     clients_.clear();
+    mac_by_ip_.clear();
   }
   return clients_[mac];
 }
@@ -51,6 +52,8 @@ void BootEventSink::OnDhcpReply(const net::Datagram& request,
   {
     std::lock_guard<std::mutex> lock(mu_);
     Client& c = ClientLocked(info.client_mac);
+    if (info.has_arch) c.arch = info.arch;
+    if (!info.client_ip.IsAny()) mac_by_ip_[info.client_ip] = info.client_mac;
     if (offer) {
       ++phases_->offers;
       if (!script) {
@@ -88,15 +91,23 @@ void BootEventSink::OnTransferEvent(const tftp::TransferEvent& t) {
       name = kEvTftpFailed;
   }
   bool is_script;
+  net::MacAddr mac = t.client_mac;
+  std::optional<uint16_t> arch;
   {
     std::lock_guard<std::mutex> lock(mu_);
     is_script =
         t.kind == tftp::TransferEventKind::kDone && A(t.file) == script_name_;
+    if (mac.IsZero()) {
+      auto it = mac_by_ip_.find(t.client.addr);
+      if (it != mac_by_ip_.end()) mac = it->second;
+    }
+    if (auto c = clients_.find(mac); c != clients_.end()) arch = c->second.arch;
   }
   if (is_script) name = kEvScript;
   BootEvent e(name, now);
-  if (!t.client_mac.IsZero()) e.Mac(t.client_mac);  // sockets: unknown
+  if (!mac.IsZero()) e.Mac(mac);  // unknown: socket backend, no 4011 seen
   e.Ip(t.client.addr).Add("port", t.client.port);
+  if (arch) e.Arch(*arch);
   e.Add("file", A(t.file));
   if (t.kind != tftp::TransferEventKind::kStarted) {
     e.Add("bytes", t.bytes);
@@ -116,7 +127,7 @@ void BootEventSink::OnTransferEvent(const tftp::TransferEvent& t) {
   }
   {
     std::lock_guard<std::mutex> lock(mu_);
-    Client& c = ClientLocked(t.client_mac);
+    Client& c = ClientLocked(mac);
     switch (t.kind) {
       case tftp::TransferEventKind::kStarted:
         if (c.last_reply != absl::InfinitePast()) {

@@ -9,6 +9,7 @@
 #define XDPXE_USERSPACE_APP_BOOT_EVENTS_H_
 
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -40,6 +41,7 @@ class BootEventSink : public engine::EventListener {
     absl::Time first_offer = absl::InfinitePast();
     absl::Time last_offer = absl::InfinitePast();
     absl::Time last_reply = absl::InfinitePast();
+    std::optional<uint16_t> arch;
   };
   Client& ClientLocked(const net::MacAddr& mac);
 
@@ -49,6 +51,9 @@ class BootEventSink : public engine::EventListener {
   std::mutex mu_;
   std::string script_name_;
   absl::flat_hash_map<net::MacAddr, Client> clients_;
+  // The socket backend sees no MAC on TFTP packets: the 4011 request's
+  // ciaddr tells which client an address belongs to.
+  absl::flat_hash_map<net::Ipv4Addr, net::MacAddr> mac_by_ip_;
 };
 
 }  // namespace xdpxe::app

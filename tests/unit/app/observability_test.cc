@@ -176,6 +176,37 @@ TEST(BootEventSinkTest, FormatOfEachEvent) {
                             "duration_ms=0 retransmits=5 reason=timeout"));
 }
 
+// The socket backend reports no MAC for TFTP packets: the address the
+// client gave on 4011 names it, with its architecture.
+TEST(BootEventSinkTest, SocketTransfersGetTheClientFromIts4011Request) {
+  std::string path = absl::StrCat(::testing::TempDir(), "/events2.log");
+  std::filesystem::remove(path);
+  auto log = EventLog::Open({.path = path, .to_stderr = false});
+  ASSERT_TRUE(log.ok());
+  PhaseHistograms phases;
+  BootEventSink sink(log->get(), &phases, "autoexec.ipxe");
+  dhcp::ReplyInfo ack;
+  ack.phase = dhcp::Phase::kAck4011;
+  ack.client_mac = *net::MacAddr::Parse("52:54:00:18:00:0b");
+  ack.client_ip = net::Ipv4Addr::FromOctets(198, 18, 40, 156);
+  ack.arch = 11;
+  ack.has_arch = true;
+  sink.OnDhcpReply(net::Datagram{}, ack);
+  tftp::TransferEvent t;
+  t.client = {ack.client_ip, 1811};
+  t.file = "snp_aa64.efi";
+  sink.OnTransferEvent(t);
+  log->reset();
+  std::ifstream in(path);
+  std::string l1, l2;
+  std::getline(in, l1);
+  std::getline(in, l2);
+  EXPECT_THAT(l2, HasSubstr(" event=tftp-start mac=52:54:00:18:00:0b "
+                            "ip=198.18.40.156 port=1811 arch=11 "
+                            "arch_name=arm64-uefi file=snp_aa64.efi"));
+  EXPECT_EQ(phases[BootPhase::kAckToTftp].count(), 1u);
+}
+
 TEST(MetricsTest, RendersCountersAndHistograms) {
   io::ServerStatus s;
   s.backend = io::Backend::kSocket;
