@@ -9,6 +9,7 @@
 #define XDPXE_TESTS_TESTING_FAKE_SINK_H_
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "userspace/net/datagram.h"
