@@ -69,6 +69,12 @@ TEST_F(CliTest, ReplayUefiCapture) {
   EXPECT_THAT(r.out, HasSubstr("ipxe stage, boot file \"autoexec.ipxe\""));
   EXPECT_THAT(r.out, HasSubstr("no reply: ignored-type (DHCPREQUEST on 67 is "
                                "for the primary DHCP server)"));
+  // Decision for decision what dnsmasq did in the capture.
+  EXPECT_THAT(r.out, HasSubstr("   capture: DHCPOFFER from 198.18.0.1 (#2) "
+                               "siaddr=198.18.0.1 file=\"\""));
+  EXPECT_THAT(r.out, HasSubstr("   capture: DHCPACK from 198.18.0.1 (#12) "
+                               "siaddr=198.18.0.1 file=\"snp_x64.efi\""));
+  EXPECT_THAT(r.out, HasSubstr("   capture: no proxy reply"));
   EXPECT_THAT(r.out, HasSubstr("Summary: 5 client requests, 3 replies "
                                "(1 ack4011, 2 offer67)"));
 }

@@ -86,6 +86,28 @@ std::optional<net::Ipv4Addr> InferServer(const std::vector<PcapFrame>& frames) {
   return from_reply;
 }
 
+// What the capture's own proxy answered to the request at frames[i] (same
+// xid, from the port it was sent to, saying PXEClient), for comparison.
+std::string CaptureReply(const std::vector<PcapFrame>& frames, size_t i,
+                         uint32_t xid, uint16_t port) {
+  for (size_t j = i + 1; j < frames.size(); ++j) {
+    std::optional<net::UdpFrame> f = net::ParseUdpFrame(frames[j].data);
+    dhcp::Message m;
+    if (!f || f->src_port != port ||
+        dhcp::ParseMessage(f->payload, &m) != dhcp::ParseError::kOk ||
+        m.header().op != 2 || m.header().xid != xid ||
+        !m.Get(dhcp::opt::kVendorClass).StartsWith("PXEClient")) {
+      continue;
+    }
+    return absl::StrCat("   capture: ", A(dhcp::MessageTypeName(m.type())),
+                        " from ", f->src_ip.ToString(), " (#", frames[j].index,
+                        ") siaddr=", m.header().siaddr.ToString(), " file=\"",
+                        A(m.file()), "\"", m.Has(43) ? " with option 43" : "",
+                        "\n");
+  }
+  return "   capture: no proxy reply\n";
+}
+
 std::string Indent(const std::string& text, const char* prefix) {
   std::string out = absl::StrCat(prefix, text);
   absl::StrReplaceAll({{"\n", absl::StrCat("\n", prefix)}}, &out);
@@ -128,7 +150,8 @@ int ReplayMain(int argc, char** argv) {
               "the ProxyDHCP responder with the configured boot policy and "
               "prints,\n"
               "decoded, the reply xdpxe would send, or \"no reply: "
-              "<reason>\".\n"
+              "<reason>\",\n"
+              "then what the capture's own proxy answered, for comparison.\n"
               "The server address is --listen-address, else listen-address=, "
               "else the\n"
               "proxy's address in the capture.");
@@ -190,7 +213,8 @@ int ReplayMain(int argc, char** argv) {
 
   int requests = 0, replies = 0;
   std::map<std::string, int> by_phase, no_reply;
-  for (const PcapFrame& p : *frames) {
+  for (size_t i = 0; i < frames->size(); ++i) {
+    const PcapFrame& p = (*frames)[i];
     std::optional<net::UdpFrame> f = net::ParseUdpFrame(p.data);
     if (!f || !IsClientRequest(*f)) continue;
     ++requests;
@@ -228,6 +252,8 @@ int ReplayMain(int argc, char** argv) {
         std::cout << " (" << dhcp::ParseErrorName(info.parse_error) << ")";
       }
       std::cout << "\n";
+      if (parsed)
+        std::cout << CaptureReply(*frames, i, m.header().xid, f->dst_port);
       continue;
     }
     ++replies;
@@ -252,6 +278,8 @@ int ReplayMain(int argc, char** argv) {
                       ? ""
                       : absl::StrCat(", host rule ", A(info.host_name)))
               << "\n";
+    if (parsed)
+      std::cout << CaptureReply(*frames, i, m.header().xid, f->dst_port);
     if (!brief && reply_ok) {
       std::cout << Indent(dhcp::Describe(reply), "      ") << "\n";
     }
