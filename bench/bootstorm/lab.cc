@@ -218,8 +218,13 @@ CpuGroup& CpuGroup::operator=(CpuGroup&& o) noexcept {
 
 CpuGroup::~CpuGroup() {
   if (path_.empty()) return;
-  // The processes were stopped first; a group with members cannot go.
+  // The server was stopped first; what is left are its own children (e.g.
+  // in.tftpd's per-transfer processes, which outlive it): SIGKILL them,
+  // since a group with members cannot be removed.
   for (int i = 0; i < 50 && rmdir(path_.c_str()) != 0 && errno == EBUSY; ++i) {
+    std::ifstream procs(path_ + "/cgroup.procs");
+    pid_t pid;
+    while (procs >> pid) kill(pid, SIGKILL);
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   path_.clear();
