@@ -155,8 +155,8 @@ run_chain() {
   done
   ((rc == 0)) || { echo "== $label: FAILED"; report_failure; }
   mkdir -p "$LAB_DIR/$label"
-  mv "$LAB_DIR"/vm*.serial "$LAB_DIR"/vm*.qemu.log "$LAB_DIR"/proxy.log \
-    "$LAB_DIR"/vm*.phases "$LAB_DIR"/wire.pcap "$LAB_DIR"/capture.log "$LAB_DIR/$label/" \
+  mv "$LAB_DIR"/vm*.{serial,qemu.log,phases} "$LAB_DIR"/proxy.log \
+    "$LAB_DIR"/wire.pcap "$LAB_DIR"/capture.log "$LAB_DIR/$label/" \
     2>/dev/null || true
   return $rc
 }
