@@ -31,7 +31,7 @@ source "$here/lib/lab.sh"
 # shellcheck source=lib/vm.sh
 source "$here/lib/vm.sh"
 
-usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"; }
 
 kind='' proxy=xdpxe backend=xdp xdpxe_bin='' dir='' poweroff=0
 while (($#)); do
