@@ -97,12 +97,7 @@ void PacketTap::OnCompletion(uint16_t, const io_uring_cqe& cqe) {
       std::optional<net::UdpFrame> f =
           net::ParseUdpFrame({bufs_->data(bid), static_cast<size_t>(cqe.res)});
       if (f && f->dst_port == 67) {
-        net::Datagram d;
-        d.src = {f->src_ip, f->src_port};
-        d.dst = {f->dst_ip, f->dst_port};
-        d.src_mac = f->src_mac;
-        d.vlan_id = f->vlan_id;
-        d.payload = f->payload;
+        net::Datagram d = net::ToDatagram(*f);
         ++received_;
         rx_->OnDatagram(d);
       } else {

@@ -172,12 +172,7 @@ uint32_t XskPort::DrainRx() {
       std::optional<net::UdpFrame> f =
           net::ParseUdpFrame({data, desc->len}, &why);
       if (f && (!opts_.verify_checksum || net::UdpChecksumOk(*f))) {
-        net::Datagram d;
-        d.src = {f->src_ip, f->src_port};
-        d.dst = {f->dst_ip, f->dst_port};
-        d.src_mac = f->src_mac;
-        d.vlan_id = f->vlan_id;
-        d.payload = f->payload;
+        net::Datagram d = net::ToDatagram(*f);
         ++counters_.rx_packets;
         counters_.rx_bytes += desc->len;
         if (f->vlan_id != 0 || !vlan_table_.empty()) {

@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "userspace/net/addr.h"
+#include "userspace/net/datagram.h"
 
 namespace xdpxe::net {
 
@@ -74,6 +75,18 @@ struct UdpFrame {
 // *why when given) for anything else.
 std::optional<UdpFrame> ParseUdpFrame(std::span<const uint8_t> frame,
                                       ParseError* why = nullptr);
+
+// The datagram a parsed frame carries, as the engine takes it (payload still
+// points into the frame).
+inline Datagram ToDatagram(const UdpFrame& f) {
+  Datagram d;
+  d.src = {f.src_ip, f.src_port};
+  d.dst = {f.dst_ip, f.dst_port};
+  d.src_mac = f.src_mac;
+  d.vlan_id = f.vlan_id;
+  d.payload = f.payload;
+  return d;
+}
 
 // True when the UDP checksum of a parsed frame is absent (0) or correct.
 bool UdpChecksumOk(const UdpFrame& f);

@@ -3,34 +3,13 @@
 // DISCOVER, OVMF 4011 REQUEST, iPXE DISCOVER), counted by replacing the
 // global operator new in this test binary only. set_config may allocate
 // (it builds the host index), Handle may not.
-#include <atomic>
-#include <cstdlib>
-#include <new>
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/testing/alloc_counter.h"
 #include "tests/unit/dhcp/test_util.h"
 #include "userspace/dhcp/responder.h"
-
-namespace {
-std::atomic<long> g_allocations{0};
-}  // namespace
-
-// GCC cannot see that these replacements pair malloc with free.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-void* operator new(size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](size_t n) { return operator new(n); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t) noexcept { std::free(p); }
-void operator delete[](void* p, size_t) noexcept { std::free(p); }
-#pragma GCC diagnostic pop
 
 namespace xdpxe::dhcp {
 namespace {
@@ -77,18 +56,18 @@ TEST(ResponderAllocTest, HandleAllocatesNothing) {
   ASSERT_EQ(hot.size(), 3u);
   ArraySink sink;
   ReplyInfo info;
-  const long before = g_allocations.load();
+  const long before = ::xdpxe::testing::AllocationCount();
   for (int round = 0; round < 100; ++round) {
     for (const auto& d : hot) {
       EXPECT_EQ(r.Handle(d, sink, &info), Verdict::kReplied);
     }
   }
-  const long after = g_allocations.load();
+  const long after = ::xdpxe::testing::AllocationCount();
   EXPECT_EQ(after - before, 0);
   EXPECT_EQ(sink.commits_, 300);
   // The counter works (a test that cannot fail is a defect).
   auto* probe = new std::string(100, 'x');
-  EXPECT_GT(g_allocations.load(), after);
+  EXPECT_GT(::xdpxe::testing::AllocationCount(), after);
   delete probe;
 }
 

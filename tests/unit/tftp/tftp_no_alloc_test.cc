@@ -2,34 +2,11 @@
 // new in this binary is counted, and ACK -> DATA exchanges (lock-step and
 // windowed), retransmission timeouts and stray packets run with the count
 // unchanged. Its own binary, so the counting operator new stays here.
-#include <atomic>
-#include <cstdlib>
-#include <new>
 
 #include "gtest/gtest.h"
+#include "tests/testing/alloc_counter.h"
 #include "tests/unit/tftp/tftp_test_util.h"
 #include "userspace/tftp/server.h"
-
-namespace {
-std::atomic<long> g_allocs{0};
-}  // namespace
-
-// These operators are the allocator pair (malloc/free underneath); GCC
-// cannot see that once they are inlined into a caller.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
-void* operator new(size_t n) {
-  g_allocs.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](size_t n) { return operator new(n); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t) noexcept { std::free(p); }
-void operator delete[](void* p, size_t) noexcept { std::free(p); }
 
 namespace xdpxe::tftp {
 namespace {
@@ -84,7 +61,7 @@ TEST_P(NoAllocTest, SteadyStateDataAndAckPathsDoNotAllocate) {
   auto stray_dgram = testing::Dgram({kClientIp, 2001}, {kServerIp, tid}, stray);
   server.OnDatagram(dgram, clock.now(), sink);  // ACK 0: first window
 
-  const long before = g_allocs.load();
+  const long before = ::xdpxe::testing::AllocationCount();
   const long sent_before = sink.sent;
   for (int i = 0; i < 300; ++i) {  // 300 x 16 blocks < the file
     uint16_t b = sink.last_block;
@@ -100,15 +77,15 @@ TEST_P(NoAllocTest, SteadyStateDataAndAckPathsDoNotAllocate) {
     clock.Advance(milliseconds(1));
     server.OnTick(clock.now(), sink);
   }
-  const long allocs = g_allocs.load() - before;
+  const long allocs = ::xdpxe::testing::AllocationCount() - before;
   EXPECT_EQ(allocs, 0);
   EXPECT_GE(sink.sent - sent_before, 300L * window);
   EXPECT_EQ(server.active_transfers(), 1u);
   // The counter is live: starting a transfer does allocate (file lookup).
-  const long at_rrq = g_allocs.load();
+  const long at_rrq = ::xdpxe::testing::AllocationCount();
   server.OnDatagram(testing::Dgram({kClientIp, 2002}, {kServerIp, 69}, rrq),
                     clock.now(), sink);
-  EXPECT_GT(g_allocs.load(), at_rrq);
+  EXPECT_GT(::xdpxe::testing::AllocationCount(), at_rrq);
 }
 
 INSTANTIATE_TEST_SUITE_P(Windows, NoAllocTest, ::testing::Values(1, 16));

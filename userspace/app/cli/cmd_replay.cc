@@ -225,12 +225,7 @@ int ReplayMain(int argc, char** argv) {
     if (show_requests && parsed && !brief) {
       std::cout << Indent(dhcp::Describe(m), "      | ") << "\n";
     }
-    net::Datagram d;
-    d.src = {f->src_ip, f->src_port};
-    d.dst = {f->dst_ip, f->dst_port};
-    d.src_mac = f->src_mac;
-    d.vlan_id = f->vlan_id;
-    d.payload = f->payload;
+    net::Datagram d = net::ToDatagram(*f);
     CaptureSink sink;
     dhcp::ReplyInfo info;
     dhcp::Verdict v = responder.Handle(d, sink, &info);
