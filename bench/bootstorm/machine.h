@@ -80,6 +80,10 @@ struct MachineConfig {
   net::Ipv4Addr raw_server;
   net::MacAddr raw_server_mac;
   uint16_t raw_window = 1;
+  // First TFTP source port of each machine. Successive raw steps against
+  // one server use fresh ranges, so no RRQ reuses the (address, port) of a
+  // transfer the server may still remember.
+  uint16_t port_base = 1800;
   // The boot files by name, as on the server's disk, for byte comparison.
   const std::vector<BootFile>* files = nullptr;
 };

@@ -37,7 +37,7 @@ void Machine::StartTftp(net::Time now, FrameTx& tx, bool probe) {
   probe_ = probe;
   state_ = probe ? State::kProbe : State::kRrq;
   // A new source port per request, as EDK2 and iPXE do.
-  local_port_ = static_cast<uint16_t>(1800 + (port_seq_++ % 4000));
+  local_port_ = static_cast<uint16_t>(cfg_->port_base + (port_seq_++ % 1000));
   tid_ = {};
   next_block_ = 1;
   since_ack_ = 0;

@@ -47,6 +47,8 @@ ABSL_FLAG(std::string, html, "", "write the HTML report here");
 ABSL_FLAG(bool, raw, false,
           "also run the raw modes (ProxyDHCP rate, TFTP goodput, baselines)");
 ABSL_FLAG(bool, no_storm, false, "skip the boot storm (raw modes only)");
+ABSL_FLAG(std::string, raw_modes, "baseline,dhcp,tftp",
+          "which raw modes --raw runs");
 ABSL_FLAG(int, raw_tftp_clients, 200, "concurrent downloads in raw TFTP mode");
 ABSL_FLAG(std::string, raw_windows, "1,4,16,64", "raw TFTP windows");
 ABSL_FLAG(double, timeout, 120, "seconds one storm may take at most");
@@ -156,7 +158,14 @@ int main(int argc, char** argv) {
   s.machine.fw_window = static_cast<uint16_t>(absl::GetFlag(FLAGS_window));
   s.machine.fw_blksize = static_cast<uint16_t>(absl::GetFlag(FLAGS_blksize));
   s.machine.fw_tsize_probe = !absl::GetFlag(FLAGS_no_probe);
-  o.raw.dhcp = o.raw.tftp = o.raw.baseline = absl::GetFlag(FLAGS_raw);
+  if (absl::GetFlag(FLAGS_raw)) {
+    for (absl::string_view m : absl::StrSplit(absl::GetFlag(FLAGS_raw_modes),
+                                              ',', absl::SkipEmpty())) {
+      if (m == "baseline") o.raw.baseline = true;
+      if (m == "dhcp") o.raw.dhcp = true;
+      if (m == "tftp") o.raw.tftp = true;
+    }
+  }
   o.raw.tftp_clients = absl::GetFlag(FLAGS_raw_tftp_clients);
   o.raw.tftp_windows.clear();
   for (absl::string_view w : absl::StrSplit(absl::GetFlag(FLAGS_raw_windows),

@@ -307,6 +307,7 @@ absl::StatusOr<TftpRaw> RunTftpRaw(const RawContext& ctx, RunningServer& srv,
   // A first, unreported step (W=1, same clients) warms the server's ARP cache
   // for the static addresses, so W=1 (measured first) does not pay for it.
   std::vector<int> windows = {0};
+  int step = 0;
   windows.insert(windows.end(), opts.tftp_windows.begin(),
                  opts.tftp_windows.end());
   for (int w : windows) {
@@ -325,6 +326,7 @@ absl::StatusOr<TftpRaw> RunTftpRaw(const RawContext& ctx, RunningServer& srv,
     cfg.machine.raw_server = kServerIp;
     cfg.machine.raw_server_mac = ctx.lab->server_mac();
     cfg.machine.raw_window = static_cast<uint16_t>(w);
+    cfg.machine.port_base = static_cast<uint16_t>(2000 + 1000 * step++);
     const double cpu0 = srv.CpuSeconds();
     const HostCpu host0 = ReadHostCpu();
     Storm storm(cfg, ctx.port);

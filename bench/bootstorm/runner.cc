@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -100,7 +102,7 @@ class NeighLimits {
  public:
   NeighLimits(int clients, bool raise, RunReport* report) {
     for (int i = 0; i < 3; ++i) old_[i] = Read(i);
-    const int need = 2 * clients + 256;
+    const int need = 2 * clients + 16;
     if (old_[2] >= need) return;
     if (!raise) {
       report->notes.push_back(absl::StrCat(
@@ -220,21 +222,37 @@ absl::Status RunAll(const RunOptions& opts, RunReport* report) {
         primary.Stop();
         DetachXdp(*lab, kind);
       }
-      if (opts.raw.dhcp || opts.raw.tftp) {
-        XDPXE_ASSIGN_OR_RETURN(RunningServer srv,
-                               StartServer(*lab, kind, setup));
-        // tftp-hpa has no ProxyDHCP of its own (its DHCP part is dnsmasq).
-        if (opts.raw.dhcp && round == 0 && kind != ServerKind::kTftpHpa) {
-          XDPXE_ASSIGN_OR_RETURN(DhcpRaw d, RunDhcpRaw(raw_ctx, srv, opts.raw));
-          d.server = name;
-          report->dhcp_raw.push_back(std::move(d));
+      // Raw modes: a fresh server for each, so one mode's aftermath (a
+      // flood of 60,000 DISCOVERs/s) cannot slow the next. With
+      // BOOTSTORM_RAW_ONE_SERVER=1 both run against one server process.
+      const bool one = getenv("BOOTSTORM_RAW_ONE_SERVER") != nullptr;
+      std::optional<RunningServer> shared;
+      auto server = [&]() -> absl::StatusOr<RunningServer*> {
+        if (shared && one) return &*shared;
+        if (shared) {
+          shared->Stop();
+          DetachXdp(*lab, kind);
+          shared.reset();
         }
-        if (opts.raw.tftp && round == 0) {
-          XDPXE_ASSIGN_OR_RETURN(TftpRaw t, RunTftpRaw(raw_ctx, srv, opts.raw));
-          t.server = name;
-          report->tftp_raw.push_back(std::move(t));
-        }
-        srv.Stop();
+        XDPXE_ASSIGN_OR_RETURN(RunningServer s, StartServer(*lab, kind, setup));
+        shared.emplace(std::move(s));
+        return &*shared;
+      };
+      // tftp-hpa has no ProxyDHCP of its own (its DHCP part is dnsmasq).
+      if (opts.raw.dhcp && round == 0 && kind != ServerKind::kTftpHpa) {
+        XDPXE_ASSIGN_OR_RETURN(RunningServer * srv, server());
+        XDPXE_ASSIGN_OR_RETURN(DhcpRaw d, RunDhcpRaw(raw_ctx, *srv, opts.raw));
+        d.server = name;
+        report->dhcp_raw.push_back(std::move(d));
+      }
+      if (opts.raw.tftp && round == 0) {
+        XDPXE_ASSIGN_OR_RETURN(RunningServer * srv, server());
+        XDPXE_ASSIGN_OR_RETURN(TftpRaw t, RunTftpRaw(raw_ctx, *srv, opts.raw));
+        t.server = name;
+        report->tftp_raw.push_back(std::move(t));
+      }
+      if (shared) {
+        shared->Stop();
         DetachXdp(*lab, kind);
       }
     }
