@@ -55,4 +55,6 @@ if ((vm)); then
 fi
 
 echo
-echo "demo: report $out/storm.html, results $out/storm.json${vm:+, VM console and logs in $out/uefi}"
+echo "demo: storm report $out/storm.html, results $out/storm.json"
+((vm)) && echo "demo: the VM's console and xdpxe's log are in $out/uefi"
+exit 0

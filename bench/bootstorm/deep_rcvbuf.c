@@ -15,20 +15,19 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 
-int bind(int fd, const struct sockaddr *addr, socklen_t len)
-{
-	static int (*real_bind)(int, const struct sockaddr *, socklen_t);
-	if (real_bind == NULL)
-		real_bind = (int (*)(int, const struct sockaddr *, socklen_t))
-			dlsym(RTLD_NEXT, "bind");
-	int rc = real_bind(fd, addr, len);
-	int type = 0;
-	socklen_t tl = sizeof(type);
-	if (rc == 0 && getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) == 0 &&
-	    type == SOCK_DGRAM) {
-		const char *env = getenv("BOOTSTORM_RCVBUF");
-		int want = env ? atoi(env) : 8 << 20;
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof(want));
-	}
-	return rc;
+int bind(int fd, const struct sockaddr *addr, socklen_t len) {
+  static int (*real_bind)(int, const struct sockaddr *, socklen_t);
+  if (real_bind == NULL)
+    real_bind = (int (*)(int, const struct sockaddr *, socklen_t))dlsym(
+        RTLD_NEXT, "bind");
+  int rc = real_bind(fd, addr, len);
+  int type = 0;
+  socklen_t tl = sizeof(type);
+  if (rc == 0 && getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) == 0 &&
+      type == SOCK_DGRAM) {
+    const char *env = getenv("BOOTSTORM_RCVBUF");
+    int want = env ? atoi(env) : 8 << 20;
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof(want));
+  }
+  return rc;
 }

@@ -3,8 +3,8 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "tests/testing/packet_builder.h"
 #include "tests/testing/fixtures.h"
+#include "tests/testing/packet_builder.h"
 #include "userspace/common/pcap_file.h"
 
 namespace xdpxe::net {
@@ -144,8 +144,8 @@ TEST(FrameTest, WriteRefusesSmallBuffer) {
 // Every frame of the real captures that is IPv4/UDP parses with a valid
 // checksum (the README says offload was off), and ARP does not parse.
 TEST(FrameTest, RealCapturesParse) {
-  auto frames = xdpxe::ReadPcap(
-      xdpxe::testing::FixturePath("ovmf-x64-pxe-boot.pcap"));
+  auto frames =
+      xdpxe::ReadPcap(xdpxe::testing::FixturePath("ovmf-x64-pxe-boot.pcap"));
   ASSERT_TRUE(frames.ok()) << frames.status();
   int udp = 0, arp = 0;
   for (const auto& fr : *frames) {
