@@ -33,6 +33,19 @@ BootEventSink::Client& BootEventSink::ClientLocked(const net::MacAddr& mac) {
   return clients_[mac];
 }
 
+void BootEventSink::OnDhcpNoReply(const net::Datagram& request,
+                                  const dhcp::ReplyInfo& info) {
+  BootEvent e(kEvNoReply, now_());
+  e.Add("reason", A(dhcp::VerdictName(info.verdict)));
+  e.Mac(info.client_mac);
+  e.Ip(info.client_ip.IsAny() ? request.src.addr : info.client_ip);
+  if (info.has_arch) e.Arch(info.arch);
+  e.Add("stage", A(dhcp::BootStageName(info.stage)));
+  if (!info.host_name.empty()) e.Add("host", A(info.host_name));
+  e.Add("xid", absl::StrFormat("0x%08x", info.xid));
+  log_->Write(e);
+}
+
 void BootEventSink::OnDhcpReply(const net::Datagram& request,
                                 const dhcp::ReplyInfo& info) {
   absl::Time now = now_();

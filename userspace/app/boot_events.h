@@ -30,6 +30,8 @@ class BootEventSink : public engine::EventListener {
   void OnDhcpReply(const net::Datagram& request,
                    const dhcp::ReplyInfo& info) override;
   void OnTransferEvent(const tftp::TransferEvent& event) override;
+  void OnDhcpNoReply(const net::Datagram& request,
+                     const dhcp::ReplyInfo& info) override;
 
   void set_script_name(std::string name);  // reload
 

@@ -30,6 +30,8 @@ namespace xdpxe::app {
 // Event names (the `event=` field).
 inline constexpr char kEvProxyOffer[] = "proxy-offer";
 inline constexpr char kEvAck4011[] = "ack-4011";
+// A PXE client we chose not to answer (reason=unknown-arch, no-boot-file,
+// ignored-host).
 inline constexpr char kEvNoReply[] = "no-reply";
 inline constexpr char kEvScript[] = "ipxe-script";
 inline constexpr char kEvTftpStart[] = "tftp-start";

@@ -22,6 +22,11 @@ std::shared_ptr<const dhcp::ResponderConfig> OrDefault(
 
 }  // namespace
 
+bool IsNoReplyWorthLogging(dhcp::Verdict v) {
+  return v == dhcp::Verdict::kUnknownArch || v == dhcp::Verdict::kNoBootFile ||
+         v == dhcp::Verdict::kIgnoredHost;
+}
+
 Engine::Engine(EngineConfig cfg, std::shared_ptr<tftp::FileStore> files,
                EventListener* events)
     : events_(events),
@@ -45,6 +50,8 @@ void Engine::OnDatagram(const net::Datagram& d, net::Time now,
     if (v == dhcp::Verdict::kReplied) {
       counters_.Add(Counter::kDhcpReplies);
       if (events_ != nullptr) events_->OnDhcpReply(d, info);
+    } else if (events_ != nullptr && IsNoReplyWorthLogging(v)) {
+      events_->OnDhcpNoReply(d, info);
     }
     return;
   }

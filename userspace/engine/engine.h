@@ -43,7 +43,19 @@ class EventListener {
   virtual void OnDhcpReply(const net::Datagram& request,
                            const dhcp::ReplyInfo& info) = 0;
   virtual void OnTransferEvent(const tftp::TransferEvent& event) = 0;
+  // A PXE client the responder chose not to answer, for a reason an
+  // operator must see (unknown architecture, no boot file configured, a
+  // host rule says ignore). Not called for ordinary DHCP clients or
+  // malformed packets: those are counters only.
+  virtual void OnDhcpNoReply(const net::Datagram& request,
+                             const dhcp::ReplyInfo& info) {
+    (void)request;
+    (void)info;
+  }
 };
+
+// True for the verdicts OnDhcpNoReply reports.
+bool IsNoReplyWorthLogging(dhcp::Verdict v);
 
 class Engine : private tftp::EventObserver {
  public:

@@ -176,6 +176,31 @@ TEST(BootEventSinkTest, FormatOfEachEvent) {
                             "duration_ms=0 retransmits=5 reason=timeout"));
 }
 
+TEST(BootEventSinkTest, NoReplyLineNamesReasonClientAndArch) {
+  std::string path = absl::StrCat(::testing::TempDir(), "/events3.log");
+  std::filesystem::remove(path);
+  auto log = EventLog::Open({.path = path, .to_stderr = false});
+  ASSERT_TRUE(log.ok());
+  PhaseHistograms phases;
+  BootEventSink sink(log->get(), &phases, "autoexec.ipxe");
+  dhcp::ReplyInfo info;
+  info.verdict = dhcp::Verdict::kUnknownArch;
+  info.client_mac = *net::MacAddr::Parse("52:54:00:18:00:21");
+  info.arch = 2;
+  info.has_arch = true;
+  info.xid = 0x1234;
+  sink.OnDhcpNoReply(net::Datagram{}, info);
+  log->reset();
+  std::ifstream in(path);
+  std::string l1;
+  std::getline(in, l1);
+  EXPECT_THAT(l1, HasSubstr(std::string(" event=no-reply reason=") +
+                            std::string(dhcp::VerdictName(info.verdict)) +
+                            " mac=52:54:00:18:00:21 ip=0.0.0.0 arch=2 "));
+  EXPECT_THAT(l1, HasSubstr("xid=0x00001234"));
+  EXPECT_EQ(phases.offers, 0u);  // not a reply: no phase counted
+}
+
 // The socket backend reports no MAC for TFTP packets: the address the
 // client gave on 4011 names it, with its architecture.
 TEST(BootEventSinkTest, SocketTransfersGetTheClientFromIts4011Request) {

@@ -36,7 +36,12 @@ class Recorder : public EventListener {
   void OnTransferEvent(const tftp::TransferEvent& e) override {
     kinds.push_back(e.kind);
   }
+  void OnDhcpNoReply(const net::Datagram&,
+                     const dhcp::ReplyInfo& info) override {
+    no_replies.push_back(info);
+  }
   std::vector<net::MacAddr> dhcp_macs;
+  std::vector<dhcp::ReplyInfo> no_replies;
   std::vector<tftp::TransferEventKind> kinds;
 };
 
@@ -125,6 +130,35 @@ TEST_F(EngineTest, PxeDiscoverFromTheOvmfCaptureGetsAProxyOffer) {
   EXPECT_EQ(c.dhcp_verdicts[size_t(dhcp::Verdict::kReplied)], 1u);
   ASSERT_EQ(events_.dhcp_macs.size(), 1u);
   EXPECT_EQ(events_.dhcp_macs[0], discover->src_mac);
+}
+
+// An x64 UEFI client when no x64 boot file is configured: no reply, and the
+// operator hears of it through the boot log (OnDhcpNoReply), with the arch.
+TEST_F(EngineTest, PxeClientWithNoBootFileIsReportedNotAnswered) {
+  auto frames = ReadPcap(testing::FixturePath("ovmf-x64-pxe-boot.pcap"));
+  ASSERT_TRUE(frames.ok()) << frames.status();
+  std::optional<net::UdpFrame> discover;
+  for (const PcapFrame& f : *frames) {
+    auto u = net::ParseUdpFrame(f.data);
+    if (u && u->dst_port == 67 &&
+        dhcp::ClassifyBootRequest(u->payload) == dhcp::SteerClass::kPxe) {
+      discover = u;
+      break;
+    }
+  }
+  ASSERT_TRUE(discover.has_value());
+  EngineConfig cfg = Config();
+  auto d = std::make_shared<dhcp::ResponderConfig>(*cfg.dhcp);
+  d->boot.files.efi_x64 = "";
+  cfg.dhcp = d;
+  Engine engine(cfg, files_, &events_);
+  engine.OnDatagram(net::ToDatagram(*discover), clock_.now(), sink_);
+  EXPECT_TRUE(sink_.sent().empty());
+  ASSERT_EQ(events_.no_replies.size(), 1u);
+  EXPECT_EQ(events_.no_replies[0].verdict, dhcp::Verdict::kNoBootFile);
+  EXPECT_EQ(events_.no_replies[0].client_mac, discover->src_mac);
+  EXPECT_EQ(events_.no_replies[0].arch, 7);
+  EXPECT_TRUE(events_.dhcp_macs.empty());
 }
 
 TEST_F(EngineTest, OrdinaryDhcpOnPort67IsCountedNotAnswered) {
