@@ -85,12 +85,27 @@ class EngineTest : public ::testing::Test {
     p.push_back(0);
     return p;
   }
+  // The OVMF capture's first PXE DISCOVER (the frame is kept alive here).
+  std::optional<net::UdpFrame> FirstPxeDiscover() {
+    auto frames = ReadPcap(testing::FixturePath("ovmf-x64-pxe-boot.pcap"));
+    if (!frames.ok()) return std::nullopt;
+    frames_ = *std::move(frames);
+    for (const PcapFrame& f : frames_) {
+      auto u = net::ParseUdpFrame(f.data);
+      if (u && u->dst_port == 67 &&
+          dhcp::ClassifyBootRequest(u->payload) == dhcp::SteerClass::kPxe) {
+        return u;
+      }
+    }
+    return std::nullopt;
+  }
   static std::vector<uint8_t> Ack(uint16_t block) {
     return {0, 4, static_cast<uint8_t>(block >> 8),
             static_cast<uint8_t>(block)};
   }
 
   std::string root_;
+  std::vector<PcapFrame> frames_;
   std::shared_ptr<tftp::FileStore> files_;
   FakeSink sink_;
   FakeClock clock_;
@@ -98,17 +113,7 @@ class EngineTest : public ::testing::Test {
 };
 
 TEST_F(EngineTest, PxeDiscoverFromTheOvmfCaptureGetsAProxyOffer) {
-  auto frames = ReadPcap(testing::FixturePath("ovmf-x64-pxe-boot.pcap"));
-  ASSERT_TRUE(frames.ok()) << frames.status();
-  std::optional<net::UdpFrame> discover;
-  for (const PcapFrame& f : *frames) {
-    auto u = net::ParseUdpFrame(f.data);
-    if (u && u->dst_port == 67 &&
-        dhcp::ClassifyBootRequest(u->payload) == dhcp::SteerClass::kPxe) {
-      discover = u;
-      break;
-    }
-  }
+  std::optional<net::UdpFrame> discover = FirstPxeDiscover();
   ASSERT_TRUE(discover.has_value()) << "no PXE DISCOVER in the capture";
   Engine engine(Config(), files_, &events_);
   net::Datagram d;
@@ -135,17 +140,7 @@ TEST_F(EngineTest, PxeDiscoverFromTheOvmfCaptureGetsAProxyOffer) {
 // An x64 UEFI client when no x64 boot file is configured: no reply, and the
 // operator hears of it through the boot log (OnDhcpNoReply), with the arch.
 TEST_F(EngineTest, PxeClientWithNoBootFileIsReportedNotAnswered) {
-  auto frames = ReadPcap(testing::FixturePath("ovmf-x64-pxe-boot.pcap"));
-  ASSERT_TRUE(frames.ok()) << frames.status();
-  std::optional<net::UdpFrame> discover;
-  for (const PcapFrame& f : *frames) {
-    auto u = net::ParseUdpFrame(f.data);
-    if (u && u->dst_port == 67 &&
-        dhcp::ClassifyBootRequest(u->payload) == dhcp::SteerClass::kPxe) {
-      discover = u;
-      break;
-    }
-  }
+  std::optional<net::UdpFrame> discover = FirstPxeDiscover();
   ASSERT_TRUE(discover.has_value());
   EngineConfig cfg = Config();
   auto d = std::make_shared<dhcp::ResponderConfig>(*cfg.dhcp);
