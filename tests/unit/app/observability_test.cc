@@ -141,13 +141,41 @@ TEST(BootEventSinkTest, LinesAndPhases) {
   EXPECT_THAT(text, HasSubstr("m_sum{phase=\"offer_to_ack\"} 0.250000"));
 }
 
+// A BootEventSink writing to a fresh log file under the test's temp dir;
+// Lines() closes the log and returns what it holds.
+class LoggedSink {
+ public:
+  explicit LoggedSink(const std::string& name)
+      : path_(absl::StrCat(::testing::TempDir(), "/", name)) {
+    std::filesystem::remove(path_);
+    log_ = EventLog::Open({.path = path_, .to_stderr = false});
+    if (log_.ok()) {
+      sink_ = std::make_unique<BootEventSink>(log_->get(), &phases_,
+                                              "autoexec.ipxe");
+    }
+  }
+  bool ok() const { return sink_ != nullptr; }
+  BootEventSink& sink() { return *sink_; }
+  PhaseHistograms& phases() { return phases_; }
+  std::vector<std::string> Lines() {
+    log_->reset();
+    std::ifstream in(path_);
+    std::vector<std::string> lines;
+    for (std::string l; std::getline(in, l);) lines.push_back(l);
+    return lines;
+  }
+
+ private:
+  std::string path_;
+  PhaseHistograms phases_;
+  absl::StatusOr<std::unique_ptr<EventLog>> log_;
+  std::unique_ptr<BootEventSink> sink_;
+};
+
 TEST(BootEventSinkTest, FormatOfEachEvent) {
-  std::string path = absl::StrCat(::testing::TempDir(), "/events.log");
-  std::filesystem::remove(path);
-  auto log = EventLog::Open({.path = path, .to_stderr = false});
-  ASSERT_TRUE(log.ok());
-  PhaseHistograms phases;
-  BootEventSink sink(log->get(), &phases, "autoexec.ipxe");
+  LoggedSink logged("events.log");
+  ASSERT_TRUE(logged.ok());
+  BootEventSink& sink = logged.sink();
   dhcp::ReplyInfo offer;
   offer.client_mac = *net::MacAddr::Parse("52:54:00:18:00:00");
   offer.stage = dhcp::BootStage::kIpxe;
@@ -163,11 +191,9 @@ TEST(BootEventSinkTest, FormatOfEachEvent) {
   t.retransmits = 5;
   t.reason = tftp::FailReason::kTimeout;
   sink.OnTransferEvent(t);
-  log->reset();
-  std::ifstream in(path);
-  std::string l1, l2;
-  std::getline(in, l1);
-  std::getline(in, l2);
+  std::vector<std::string> lines = logged.Lines();
+  ASSERT_GE(lines.size(), 2u);
+  const std::string &l1 = lines[0], &l2 = lines[1];
   EXPECT_THAT(l1, HasSubstr(" event=proxy-offer mac=52:54:00:18:00:00 "
                             "ip=0.0.0.0 stage=ipxe script=autoexec.ipxe "
                             "host=\"lab 1\" xid=0x00000000"));
@@ -177,12 +203,10 @@ TEST(BootEventSinkTest, FormatOfEachEvent) {
 }
 
 TEST(BootEventSinkTest, NoReplyLineNamesReasonClientAndArch) {
-  std::string path = absl::StrCat(::testing::TempDir(), "/events3.log");
-  std::filesystem::remove(path);
-  auto log = EventLog::Open({.path = path, .to_stderr = false});
-  ASSERT_TRUE(log.ok());
-  PhaseHistograms phases;
-  BootEventSink sink(log->get(), &phases, "autoexec.ipxe");
+  LoggedSink logged("events3.log");
+  ASSERT_TRUE(logged.ok());
+  BootEventSink& sink = logged.sink();
+  PhaseHistograms& phases = logged.phases();
   dhcp::ReplyInfo info;
   info.verdict = dhcp::Verdict::kUnknownArch;
   info.client_mac = *net::MacAddr::Parse("52:54:00:18:00:21");
@@ -190,10 +214,9 @@ TEST(BootEventSinkTest, NoReplyLineNamesReasonClientAndArch) {
   info.has_arch = true;
   info.xid = 0x1234;
   sink.OnDhcpNoReply(net::Datagram{}, info);
-  log->reset();
-  std::ifstream in(path);
-  std::string l1;
-  std::getline(in, l1);
+  std::vector<std::string> lines = logged.Lines();
+  ASSERT_GE(lines.size(), 1u);
+  const std::string& l1 = lines[0];
   EXPECT_THAT(l1, HasSubstr(std::string(" event=no-reply reason=") +
                             std::string(dhcp::VerdictName(info.verdict)) +
                             " mac=52:54:00:18:00:21 ip=0.0.0.0 arch=2 "));
@@ -204,12 +227,10 @@ TEST(BootEventSinkTest, NoReplyLineNamesReasonClientAndArch) {
 // The socket backend reports no MAC for TFTP packets: the address the
 // client gave on 4011 names it, with its architecture.
 TEST(BootEventSinkTest, SocketTransfersGetTheClientFromIts4011Request) {
-  std::string path = absl::StrCat(::testing::TempDir(), "/events2.log");
-  std::filesystem::remove(path);
-  auto log = EventLog::Open({.path = path, .to_stderr = false});
-  ASSERT_TRUE(log.ok());
-  PhaseHistograms phases;
-  BootEventSink sink(log->get(), &phases, "autoexec.ipxe");
+  LoggedSink logged("events2.log");
+  ASSERT_TRUE(logged.ok());
+  BootEventSink& sink = logged.sink();
+  PhaseHistograms& phases = logged.phases();
   dhcp::ReplyInfo ack;
   ack.phase = dhcp::Phase::kAck4011;
   ack.client_mac = *net::MacAddr::Parse("52:54:00:18:00:0b");
@@ -221,11 +242,9 @@ TEST(BootEventSinkTest, SocketTransfersGetTheClientFromIts4011Request) {
   t.client = {ack.client_ip, 1811};
   t.file = "snp_aa64.efi";
   sink.OnTransferEvent(t);
-  log->reset();
-  std::ifstream in(path);
-  std::string l1, l2;
-  std::getline(in, l1);
-  std::getline(in, l2);
+  std::vector<std::string> lines = logged.Lines();
+  ASSERT_GE(lines.size(), 2u);
+  const std::string& l2 = lines[1];
   EXPECT_THAT(l2, HasSubstr(" event=tftp-start mac=52:54:00:18:00:0b "
                             "ip=198.18.40.156 port=1811 arch=11 "
                             "arch_name=arm64-uefi file=snp_aa64.efi"));
