@@ -222,20 +222,17 @@ absl::Status RunAll(const RunOptions& opts, RunReport* report) {
         primary.Stop();
         DetachXdp(*lab, kind);
       }
-      // Raw modes: a fresh server for each, so one mode's aftermath (a
-      // flood of 60,000 DISCOVERs/s) cannot slow the next. With
-      // BOOTSTORM_RAW_ONE_SERVER=1 both run against one server process.
-      const bool one = getenv("BOOTSTORM_RAW_ONE_SERVER") != nullptr;
+      // Raw modes: one server process for all of them, as in a lab, so a
+      // mode's aftermath (the ProxyDHCP flood) shows in the next one's
+      // figures — that is how the XDP fill-ring aliasing of issue 5 was
+      // found.
       std::optional<RunningServer> shared;
       auto server = [&]() -> absl::StatusOr<RunningServer*> {
-        if (shared && one) return &*shared;
-        if (shared) {
-          shared->Stop();
-          DetachXdp(*lab, kind);
-          shared.reset();
+        if (!shared) {
+          XDPXE_ASSIGN_OR_RETURN(RunningServer s,
+                                 StartServer(*lab, kind, setup));
+          shared.emplace(std::move(s));
         }
-        XDPXE_ASSIGN_OR_RETURN(RunningServer s, StartServer(*lab, kind, setup));
-        shared.emplace(std::move(s));
         return &*shared;
       };
       // tftp-hpa has no ProxyDHCP of its own (its DHCP part is dnsmasq).

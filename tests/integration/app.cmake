@@ -26,3 +26,10 @@ if(TARGET xdpxe)
   set_tests_properties(app_diskfull PROPERTIES LABELS integration TIMEOUT 60
                        SKIP_RETURN_CODE 77)
 endif()
+if(TARGET xdpxe)
+  add_test(NAME app_flood
+           COMMAND ${CMAKE_CURRENT_LIST_DIR}/app_flood_test.sh
+                   $<TARGET_FILE:xdpxe> ${PROJECT_SOURCE_DIR})
+  set_tests_properties(app_flood PROPERTIES LABELS integration TIMEOUT 240
+                       SKIP_RETURN_CODE 77)
+endif()

@@ -192,9 +192,12 @@ std::string StatusJson(const io::ServerStatus& s, const ServeInfo& info,
   kv("port", absl::StrCat(
                  "{\"rx_packets\":", p.rx_packets, ",\"rx_bytes\":", p.rx_bytes,
                  ",\"rx_dropped\":", p.rx_dropped, ",\"rx_no_buffers\":",
-                 p.rx_no_buffers, ",\"tx_packets\":", p.tx_packets,
-                 ",\"tx_bytes\":", p.tx_bytes, ",\"tx_no_room\":", p.tx_no_room,
-                 ",\"tx_errors\":", p.tx_errors, "}"));
+                 p.rx_no_buffers, ",\"rx_fill_deferred\":", p.rx_fill_deferred,
+                 ",\"tx_packets\":", p.tx_packets, ",\"tx_bytes\":", p.tx_bytes,
+                 ",\"tx_no_room\":", p.tx_no_room,
+                 ",\"tx_errors\":", p.tx_errors, ",\"tx_kicks\":", p.tx_kicks,
+                 ",\"tx_kick_again\":", p.tx_kick_again, ",\"tx_kick_stalls\":",
+                 p.tx_kick_stalls, ",\"tx_dropped\":", p.tx_dropped, "}"));
   kv("active_transfers", absl::StrCat(s.active_transfers));
   std::vector<std::string> xs;
   for (const tftp::TransferInfo& x : s.transfers) {

@@ -2,6 +2,7 @@
 # AF_XDP ports, and io::Server which runs one engine per RX queue.
 add_library(xdpxe_io_core
   ${CMAKE_CURRENT_LIST_DIR}/buf_ring.cc
+  ${CMAKE_CURRENT_LIST_DIR}/fill_ring.cc
   ${CMAKE_CURRENT_LIST_DIR}/interface_info.cc
   ${CMAKE_CURRENT_LIST_DIR}/packet_tap.cc
   ${CMAKE_CURRENT_LIST_DIR}/udp_port.cc

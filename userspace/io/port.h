@@ -30,11 +30,21 @@ struct PortCounters {
   uint64_t rx_batches = 0;
   uint64_t rx_dropped = 0;  // truncated, not IPv4/UDP, bad checksum
   uint64_t rx_no_buffers = 0;
+  // AF_XDP: received frames that found the fill ring full-looking and
+  // waited in our hands for the next Flush (see io/fill_ring.h).
+  uint64_t rx_fill_deferred = 0;
   uint64_t tx_packets = 0;
   uint64_t tx_bytes = 0;
   uint64_t tx_no_room = 0;  // Reserve found no buffer / ring slot
   uint64_t tx_errors = 0;   // the kernel refused a send
   uint64_t tx_kicks = 0;    // TX wake-up syscalls (AF_XDP)
+  // AF_XDP copy mode: kicks the kernel answered EAGAIN (more queued than
+  // one kick sends, or no send budget / completion slot), Flushes that gave
+  // up with frames still queued, and frames the kernel completed unsent
+  // (EBUSY: the device dropped them).
+  uint64_t tx_kick_again = 0;
+  uint64_t tx_kick_stalls = 0;
+  uint64_t tx_dropped = 0;
 
   PortCounters& operator+=(const PortCounters& o) {
     rx_packets += o.rx_packets;
@@ -42,11 +52,15 @@ struct PortCounters {
     rx_batches += o.rx_batches;
     rx_dropped += o.rx_dropped;
     rx_no_buffers += o.rx_no_buffers;
+    rx_fill_deferred += o.rx_fill_deferred;
     tx_packets += o.tx_packets;
     tx_bytes += o.tx_bytes;
     tx_no_room += o.tx_no_room;
     tx_errors += o.tx_errors;
     tx_kicks += o.tx_kicks;
+    tx_kick_again += o.tx_kick_again;
+    tx_kick_stalls += o.tx_kick_stalls;
+    tx_dropped += o.tx_dropped;
     return *this;
   }
 };

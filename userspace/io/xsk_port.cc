@@ -126,6 +126,7 @@ absl::StatusOr<std::unique_ptr<XskPort>> XskPort::Open(UringLoop* loop,
         uint64_t{i} * opts.frame_size;
   }
   xsk_ring_prod__submit(&p->fill_, opts.rx_frames);
+  p->fill_q_ = std::make_unique<FillRing>(&p->fill_, opts.rx_frames);
   p->free_tx_.reserve(opts.tx_frames);
   for (uint32_t i = frames; i-- > opts.rx_frames;) {
     p->free_tx_.push_back(uint64_t{i} * opts.frame_size);
@@ -159,10 +160,6 @@ uint32_t XskPort::DrainRx() {
     uint32_t n = xsk_ring_cons__peek(&rxr_, opts_.batch, &idx_rx);
     if (n == 0) break;
     ++counters_.rx_batches;
-    uint32_t idx_fill = 0;
-    // Cannot fail: a frame is in the fill ring, the RX ring or in our hands,
-    // and the fill ring holds all of them.
-    xsk_ring_prod__reserve(&fill_, n, &idx_fill);
     for (uint32_t i = 0; i < n; ++i) {
       const xdp_desc* desc = xsk_ring_cons__rx_desc(&rxr_, idx_rx + i);
       const uint64_t addr = desc->addr;  // aligned mode: frame + offset
@@ -184,10 +181,11 @@ uint32_t XskPort::DrainRx() {
       } else {
         ++counters_.rx_dropped;
       }
-      *xsk_ring_prod__fill_addr(&fill_, idx_fill + i) = addr & frame_mask;
+      fill_q_->Add(addr & frame_mask);
     }
     xsk_ring_cons__release(&rxr_, n);
-    xsk_ring_prod__submit(&fill_, n);
+    fill_q_->Publish();
+    counters_.rx_fill_deferred = fill_q_->deferred();
     total += n;
     Flush();  // replies of this batch leave with one kick
   }
@@ -283,16 +281,28 @@ void XskPort::Kick() {
       kick_pending_ = false;
       return;
     }
-    if (errno != EAGAIN) {
-      // EBUSY / ENOBUFS / ENETDOWN: the frames stay queued for next time.
-      if (errno != EBUSY && errno != ENOBUFS) ++counters_.tx_errors;
-      return;
+    switch (errno) {
+      case EAGAIN:  // copy mode: more queued than one kick sends, go on
+        ++counters_.tx_kick_again;
+        ReclaimCompletions();
+        continue;
+      case EBUSY:  // NET_XMIT_DROP: the device dropped one frame; go on
+        ++counters_.tx_dropped;
+        continue;
+      case EINTR:
+        continue;
+      case ENOBUFS:  // no skb for now: the frames stay queued for next time
+        return;
+      default:  // ENETDOWN, ENXIO: likewise, and worth a count
+        ++counters_.tx_errors;
+        return;
     }
-    ReclaimCompletions();  // copy mode: more than 32 queued, go on
   }
+  ++counters_.tx_kick_stalls;  // kick_pending_ stays: the next Flush goes on
 }
 
 void XskPort::Flush() {
+  if (fill_q_->waiting() > 0) fill_q_->Publish();  // frames RX left here
   if (tx_queued_ > 0) {
     xsk_ring_prod__submit(&txr_, tx_queued_);
     tx_in_flight_ += tx_queued_;

@@ -5,7 +5,9 @@
 // Packet path, with no allocation and no syscall per packet:
 //   RX   io_uring multishot poll on the XSK fd → peek up to `batch`
 //        descriptors → net::ParseUdpFrame → DatagramHandler (payload points
-//        into the UMEM frame) → frames straight back to the fill ring.
+//        into the UMEM frame) → frames back to the fill ring through a
+//        FillRing, which keeps any the ring has no room for yet (see
+//        fill_ring.h: a full-looking fill ring right after RX is normal).
 //   TX   Reserve(n) hands out payload room inside a free UMEM frame, behind
 //        net::kMaxUdpHeadroom bytes; Commit writes Ethernet/IPv4/UDP headers
 //        in front of it with net::WriteUdpHeaders and queues a descriptor —
@@ -41,6 +43,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "userspace/io/fill_ring.h"
 #include "userspace/io/port.h"
 #include "userspace/io/uring_loop.h"
 
@@ -92,6 +95,8 @@ class XskPort : public Port, private CompletionHandler {
   uint32_t DrainRx();
 
   size_t tx_frames_free() const { return free_tx_.size(); }
+  // RX frames waiting for room in the fill ring.
+  size_t rx_frames_waiting() const { return fill_q_->waiting(); }
 
  private:
   XskPort() = default;
@@ -110,6 +115,7 @@ class XskPort : public Port, private CompletionHandler {
   xsk_umem* umem_ = nullptr;
   xsk_socket* xsk_ = nullptr;
   xsk_ring_prod fill_{};
+  std::unique_ptr<FillRing> fill_q_;  // returns RX frames to fill_
   xsk_ring_cons comp_{};
   xsk_ring_cons rxr_{};
   xsk_ring_prod txr_{};

@@ -6,3 +6,10 @@ xdpxe_gtest(io_uring_test
   LIBS xdpxe_io_core xdpxe_testing absl::synchronization
   LABEL unit
   TIMEOUT 30)
+
+# io::FillRing against a simulated kernel end of an AF_XDP fill ring.
+xdpxe_gtest(io_fill_ring_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/fill_ring_test.cc
+  LIBS xdpxe_io_core absl::strings
+  LABEL unit
+  TIMEOUT 30)
