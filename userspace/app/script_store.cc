@@ -114,6 +114,17 @@ absl::StatusOr<ScriptInfo> ScriptStore::Current() const {
   return info;
 }
 
+absl::StatusOr<ScriptInfo> ScriptStore::Served() const {
+  absl::StatusOr<ScriptInfo> live = Current();
+  if (live.ok() || !absl::IsNotFound(live.status()) || publish_path_.empty()) {
+    return live;
+  }
+  XDPXE_ASSIGN_OR_RETURN(std::string content,
+                         ReadFileToString(publish_path_, max_bytes_ * 2));
+  return ScriptInfo{publish_path_, Sha256Hex(content), content.size(),
+                    "unmanaged"};
+}
+
 absl::Status ScriptStore::Publish() const {
   if (publish_path_.empty()) return absl::OkStatus();
   XDPXE_ASSIGN_OR_RETURN(std::string content,

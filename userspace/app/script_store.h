@@ -44,6 +44,11 @@ class ScriptStore {
   // What is live now; NotFound when there is none yet.
   absl::StatusOr<ScriptInfo> Current() const;
 
+  // What iPXE is served: Current(), else a script someone put in the TFTP
+  // root by hand (path = the publish path, source "unmanaged"); NotFound
+  // when there is neither.
+  absl::StatusOr<ScriptInfo> Served() const;
+
   // Copies the persisted script into the TFTP root if missing or different
   // (start-up with a fresh tftp root).
   absl::Status Publish() const;

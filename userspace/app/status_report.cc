@@ -96,7 +96,10 @@ std::string StatusText(const io::ServerStatus& s, const ServeInfo& info,
   if (info.script) {
     absl::StrAppendFormat(&out, "  script      sha256=%s (%d bytes) %s\n",
                           info.script->sha256, info.script->size,
-                          info.script->source);
+                          info.script->source == "unmanaged"
+                              ? absl::StrCat("unmanaged: ", info.script->path,
+                                             " (not in the state dir)")
+                              : info.script->source);
   } else {
     out += "  script      none (xdpxe autoexec fetch URL | edit)\n";
   }

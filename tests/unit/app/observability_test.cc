@@ -307,6 +307,14 @@ TEST(StatusReportTest, JsonHasTheFields) {
   EXPECT_THAT(t, HasSubstr("up 1m30s"));
   EXPECT_THAT(t, HasSubstr("snp_x64.efi"));
   EXPECT_THAT(t, HasSubstr("  25%"));
+  EXPECT_THAT(t, HasSubstr("script      none"));
+  // A script placed in the TFTP root by hand is shown, as unmanaged.
+  info.script = ScriptInfo{"/srv/tftp/autoexec.ipxe", "ab12", 14, "unmanaged"};
+  EXPECT_THAT(StatusText(s, info, absl::Now()),
+              HasSubstr("script      sha256=ab12 (14 bytes) unmanaged: "
+                        "/srv/tftp/autoexec.ipxe (not in the state dir)"));
+  EXPECT_THAT(StatusJson(s, info, absl::Now()),
+              HasSubstr("\"source\":\"unmanaged\""));
 }
 
 TEST(ControlTest, RequestsPermissionsAndStaleSocket) {

@@ -214,6 +214,25 @@ TEST_F(ScriptStoreTest, PublishRestoresTftpCopy) {
   EXPECT_EQ(Read(dir_ / "tftp-autoexec.ipxe"), "#!ipxe\necho a\n");
 }
 
+TEST_F(ScriptStoreTest, ServedIsTheManagedScriptElseAHandPlacedOne) {
+  EXPECT_TRUE(absl::IsNotFound(store_.Served().status()));
+  // Put in the TFTP root by hand: served, reported as unmanaged.
+  ASSERT_TRUE(
+      WriteFileAtomic(dir_ / "tftp-autoexec.ipxe", "#!ipxe\necho hand\n").ok());
+  absl::StatusOr<ScriptInfo> hand = store_.Served();
+  ASSERT_TRUE(hand.ok()) << hand.status();
+  EXPECT_EQ(hand->source, "unmanaged");
+  EXPECT_EQ(hand->path, std::string(dir_ / "tftp-autoexec.ipxe"));
+  EXPECT_EQ(hand->sha256, Sha256Hex("#!ipxe\necho hand\n"));
+  EXPECT_TRUE(absl::IsNotFound(store_.Current().status()));
+  // Once installed, the managed script is what is served.
+  ASSERT_TRUE(store_.Install("#!ipxe\necho a\n", "edit").ok());
+  absl::StatusOr<ScriptInfo> live = store_.Served();
+  ASSERT_TRUE(live.ok());
+  EXPECT_EQ(live->source, "edit");
+  EXPECT_EQ(live->sha256, Sha256Hex("#!ipxe\necho a\n"));
+}
+
 TEST(CmdlineTest, Split) {
   EXPECT_THAT(SplitKernelCmdline("BOOT_IMAGE=/vmlinuz  ro quiet\n"),
               ::testing::ElementsAre("BOOT_IMAGE=/vmlinuz", "ro", "quiet"));

@@ -90,7 +90,7 @@ ServeInfo Serve::Info() {
   i.log_path = ctx_.LogPath();
   i.metrics = metrics_where_;
   i.control_socket = ctx_.ControlSocketPath();
-  if (absl::StatusOr<ScriptInfo> s = ctx_.Scripts().Current(); s.ok()) {
+  if (absl::StatusOr<ScriptInfo> s = ctx_.Scripts().Served(); s.ok()) {
     i.script = *s;
   }
   i.reloads = reloads_;
