@@ -128,10 +128,23 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(EventLogOptions opts) {
     absl::Status st = log->OpenFile();
     if (!st.ok()) return st;
   }
+  if (log->opts_.flush_interval > absl::ZeroDuration()) {
+    log->pending_.reserve(kFlushBytes * 2);
+    log->writer_ = std::thread([l = log.get()] { l->WriterLoop(); });
+  }
   return log;
 }
 
 EventLog::~EventLog() {
+  if (writer_.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+    writer_.join();
+  }
+  Flush();
   if (fd_ >= 0) close(fd_);
 }
 
@@ -165,28 +178,93 @@ void EventLog::RotateLocked() {
 void EventLog::Write(const BootEvent& e) { WriteLine(e.Format()); }
 
 void EventLog::WriteLine(absl::string_view line) {
+  if (writer_.joinable()) {
+    bool wake = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      absl::StrAppend(&pending_, line, "\n");
+      wake = pending_.size() >= kFlushBytes;
+    }
+    if (wake) cv_.notify_one();
+    return;
+  }
   std::string out = absl::StrCat(line, "\n");
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::mutex> lock(io_mu_);
+  Emit(out);
+}
+
+void EventLog::Emit(absl::string_view text) {
   if (opts_.to_stderr) {
-    std::fwrite(out.data(), 1, out.size(), stderr);
+    std::fwrite(text.data(), 1, text.size(), stderr);
   }
   if (opts_.path.empty()) return;
-  if (fd_ >= 0 && size_ > 0 && size_ + out.size() > opts_.max_bytes) {
+  if (fd_ >= 0 && size_ > 0 && size_ + text.size() > opts_.max_bytes) {
     RotateLocked();
   }
   if (fd_ < 0) {
     ++write_errors_;
     return;
   }
-  ssize_t n = write(fd_, out.data(), out.size());
-  if (n != static_cast<ssize_t>(out.size())) {
+  ssize_t n = write(fd_, text.data(), text.size());
+  if (n != static_cast<ssize_t>(text.size())) {
     ++write_errors_;
   }
   if (n > 0) size_ += static_cast<uint64_t>(n);
 }
 
+void EventLog::FlushLocked() {
+  std::string out;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    out.swap(pending_);
+    pending_.reserve(kFlushBytes * 2);
+  }
+  if (out.empty()) return;
+  // Rotation stays per line, as without a writer thread: a batch is cut
+  // after the last line that fits.
+  absl::string_view rest(out);
+  while (!rest.empty()) {
+    size_t cut = rest.size();
+    if (!opts_.path.empty() && fd_ >= 0 && size_ + cut > opts_.max_bytes) {
+      const size_t room =
+          opts_.max_bytes > size_ ? size_t(opts_.max_bytes - size_) : 0;
+      const size_t nl = rest.substr(0, room).rfind('\n');
+      if (nl != absl::string_view::npos) {
+        cut = nl + 1;  // the whole lines that still fit; rotate after them
+      } else if (size_ > 0) {
+        RotateLocked();  // not one more line fits: a fresh file
+        continue;
+      } else {
+        cut = rest.find('\n') + 1;  // one line longer than max_bytes
+      }
+    }
+    Emit(rest.substr(0, cut));
+    rest.remove_prefix(cut);
+  }
+}
+
+void EventLog::Flush() {
+  std::lock_guard<std::mutex> lock(io_mu_);
+  FlushLocked();
+}
+
+void EventLog::WriterLoop() {
+  const auto interval = absl::ToChronoNanoseconds(opts_.flush_interval);
+  for (;;) {
+    bool stop = false;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait_for(lock, interval,
+                   [this] { return stop_ || pending_.size() >= kFlushBytes; });
+      stop = stop_;
+    }
+    Flush();
+    if (stop) return;
+  }
+}
+
 uint64_t EventLog::write_errors() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::mutex> lock(io_mu_);
   return write_errors_;
 }
 

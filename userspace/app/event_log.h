@@ -12,10 +12,12 @@
 #ifndef XDPXE_USERSPACE_APP_EVENT_LOG_H_
 #define XDPXE_USERSPACE_APP_EVENT_LOG_H_
 
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -85,6 +87,12 @@ struct EventLogOptions {
   uint64_t max_bytes = 8 << 20;
   uint32_t keep = 5;  // boot.log.1 .. boot.log.<keep>
   bool to_stderr = true;
+  // Zero: each Write does its own write(2) calls. Else lines collect in
+  // memory and a writer thread puts them out every `flush_interval` (or
+  // sooner, at 64 KiB), so a worker answering a PXE client never waits on
+  // the disk or the journal; `xdpxe serve` uses this. A crash loses at most
+  // that interval's lines.
+  absl::Duration flush_interval = absl::ZeroDuration();
 };
 
 class EventLog {
@@ -97,6 +105,9 @@ class EventLog {
   void Write(const BootEvent& e);
   void WriteLine(absl::string_view line);
 
+  // Puts out what collected (with flush_interval); a no-op otherwise.
+  void Flush();
+
   uint64_t write_errors() const;
   const std::string& path() const { return opts_.path; }
 
@@ -104,12 +115,24 @@ class EventLog {
   explicit EventLog(EventLogOptions opts) : opts_(std::move(opts)) {}
   absl::Status OpenFile();
   void RotateLocked();
+  void Emit(absl::string_view text);  // io_mu_ held
+  void FlushLocked();                 // io_mu_ held
+  void WriterLoop();
+
+  static constexpr size_t kFlushBytes = 64 << 10;
 
   EventLogOptions opts_;
-  mutable std::mutex mu_;
+  // io_mu_ (the output: fd, size, rotation) before mu_ (what collected);
+  // a Write takes only mu_ and never waits on I/O.
+  mutable std::mutex io_mu_;
   int fd_ = -1;
   uint64_t size_ = 0;
   uint64_t write_errors_ = 0;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::string pending_;
+  bool stop_ = false;
+  std::thread writer_;
 };
 
 }  // namespace xdpxe::app

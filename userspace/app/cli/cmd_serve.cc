@@ -216,6 +216,8 @@ int Serve::Run() {
   lo.path = ctx_.LogPath();
   lo.max_bytes = s.log_max_bytes;
   lo.keep = s.log_keep;
+  // Workers hand lines over; a writer thread does the I/O (event_log.h).
+  lo.flush_interval = absl::Milliseconds(20);
   absl::StatusOr<std::unique_ptr<EventLog>> log = EventLog::Open(lo);
   if (!log.ok()) return fail(log.status());
   log_ = *std::move(log);
