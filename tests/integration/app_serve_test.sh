@@ -12,10 +12,9 @@
 set -euo pipefail
 xdpxe=$1
 src=$2
-if [[ $(id -u) -ne 0 ]]; then
-  [[ ${CI:-} == true ]] && { echo "FAIL: needs root (CI=true)"; exit 1; }
-  echo "SKIP: needs root for network namespaces"; exit 77
-fi
+# shellcheck source=app_lib.sh
+source "$src/tests/integration/app_lib.sh"
+app_require_root "network namespaces"
 
 id=$$
 ns_s="xa-s$id"; ns_c="xa-c$id"; veth_s="xa-s$id"; veth_c="xa-c$id"
@@ -32,11 +31,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-fail() {
-  echo "FAIL: $*"
-  echo "----- serve log -----"; tail -n 30 "$work/serve.log" 2>/dev/null || true
-  exit 1
-}
 wait_for() {  # wait_for FILE STRING [N]: bounded wait for N (1) lines with it
   for _ in $(seq 100); do
     [[ $(grep -cF -- "$2" "$1" 2>/dev/null) -ge ${3:-1} ]] && return 0
@@ -45,13 +39,7 @@ wait_for() {  # wait_for FILE STRING [N]: bounded wait for N (1) lines with it
   fail "no \"$2\" (x${3:-1}) in $1"
 }
 
-ip netns add "$ns_s"; ip netns add "$ns_c"
-ip link add "$veth_s" type veth peer name "$veth_c"
-ip link set "$veth_s" netns "$ns_s"; ip link set "$veth_c" netns "$ns_c"
-ip -n "$ns_s" addr add 198.18.40.1/24 dev "$veth_s"
-ip -n "$ns_c" addr add 198.18.40.2/24 dev "$veth_c"
-for ns in "$ns_s" "$ns_c"; do ip -n "$ns" link set lo up; done
-ip -n "$ns_s" link set "$veth_s" up; ip -n "$ns_c" link set "$veth_c" up
+app_netns_pair "$ns_s" "$ns_c" "$veth_s" "$veth_c" 198.18.40
 S() { ip netns exec "$ns_s" "$@"; }
 C() { ip netns exec "$ns_c" "$@"; }
 
