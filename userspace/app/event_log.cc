@@ -130,6 +130,7 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(EventLogOptions opts) {
   }
   if (log->opts_.flush_interval > absl::ZeroDuration()) {
     log->pending_.reserve(kFlushBytes * 2);
+    log->writing_.reserve(kFlushBytes * 2);
     log->writer_ = std::thread([l = log.get()] { l->WriterLoop(); });
   }
   return log;
@@ -182,8 +183,10 @@ void EventLog::WriteLine(absl::string_view line) {
     bool wake = false;
     {
       std::lock_guard<std::mutex> lock(mu_);
+      const size_t before = pending_.size();
       absl::StrAppend(&pending_, line, "\n");
-      wake = pending_.size() >= kFlushBytes;
+      // Once, on crossing: not a futex wake per line until the writer runs.
+      wake = before < kFlushBytes && pending_.size() >= kFlushBytes;
     }
     if (wake) cv_.notify_one();
     return;
@@ -213,13 +216,13 @@ void EventLog::Emit(absl::string_view text) {
 }
 
 void EventLog::FlushLocked() {
-  std::string out;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    out.swap(pending_);
-    pending_.reserve(kFlushBytes * 2);
+    if (pending_.empty()) return;
+    // Two buffers trade places: no allocation once both have grown.
+    pending_.swap(writing_);
   }
-  if (out.empty()) return;
+  const std::string& out = writing_;
   // Rotation stays per line, as without a writer thread: a batch is cut
   // after the last line that fits.
   absl::string_view rest(out);
@@ -241,6 +244,7 @@ void EventLog::FlushLocked() {
     Emit(rest.substr(0, cut));
     rest.remove_prefix(cut);
   }
+  writing_.clear();  // keeps its capacity
 }
 
 void EventLog::Flush() {

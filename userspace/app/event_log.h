@@ -128,6 +128,7 @@ class EventLog {
   int fd_ = -1;
   uint64_t size_ = 0;
   uint64_t write_errors_ = 0;
+  std::string writing_;  // the batch being put out (io_mu_)
   std::mutex mu_;
   std::condition_variable cv_;
   std::string pending_;

@@ -1,7 +1,7 @@
 // Returns received UMEM frames to an AF_XDP fill ring, never assuming the
 // ring has room for them.
 //
-// It need not: the kernel publishes its fill-ring consumer index after the
+// The ring need not have room: the kernel publishes its fill-ring consumer index after the
 // RX descriptors of the same batch (xsk_flush(): RX producer first, fill
 // consumer second), so a worker on another CPU can read a descriptor while
 // the fill ring still shows the frame behind it as unconsumed. A reserve
