@@ -70,6 +70,11 @@ class Port : public net::TxSink {
   // End of a batch: hand queued transmissions to the kernel (AF_XDP: one
   // kick) and reclaim completed TX buffers.
   virtual void Flush() = 0;
+  // True when a Flush has work left that no packet or timer will trigger:
+  // frames the kernel has not taken yet (AF_XDP copy mode out of send
+  // budget), RX frames waiting for fill-ring room. The worker then wakes
+  // up soon to Flush again instead of sleeping until the next event.
+  virtual bool FlushPending() const { return false; }
   virtual const PortCounters& counters() const = 0;
 };
 

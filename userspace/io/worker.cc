@@ -57,8 +57,14 @@ absl::Status Worker::Run(const std::atomic<bool>& stop) {
     running_ = true;
   }
   absl::Status result = absl::OkStatus();
+  // A Flush with work left (Port::FlushPending) is retried this soon.
+  constexpr net::Duration kFlushRetry = std::chrono::milliseconds(1);
   while (!stop.load(std::memory_order_acquire)) {
-    absl::StatusOr<int> n = loop_->RunOnce(engine_->NextDeadline());
+    net::Time deadline = engine_->NextDeadline();
+    if (port_->FlushPending()) {
+      deadline = std::min(deadline, net::Clock::now() + kFlushRetry);
+    }
+    absl::StatusOr<int> n = loop_->RunOnce(deadline);
     if (!n.ok()) {
       result = n.status();
       break;

@@ -88,6 +88,9 @@ class XskPort : public Port, private CompletionHandler {
   void Commit(const net::Endpoint& from, const net::Endpoint& to,
               const net::MacAddr& mac, size_t n) override;
   void Flush() override;
+  bool FlushPending() const override {
+    return kick_pending_ || fill_q_->waiting() > 0;
+  }
   const PortCounters& counters() const override { return counters_; }
 
   // Processes what the RX ring holds now (the poll completion calls it;

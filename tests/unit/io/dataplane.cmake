@@ -13,3 +13,12 @@ xdpxe_gtest(io_fill_ring_test
   LIBS xdpxe_io_core absl::strings
   LABEL unit
   TIMEOUT 30)
+
+# io::Worker's loop with a fake port (no root: io_uring only).
+if(TARGET xdpxe_io)
+  xdpxe_gtest(io_worker_test
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/worker_test.cc
+    LIBS xdpxe_io
+    LABEL unit
+    TIMEOUT 30)
+endif()
