@@ -47,7 +47,9 @@ std::string ArchName(uint16_t arch);
 class BootEvent {
  public:
   explicit BootEvent(absl::string_view event, absl::Time time = absl::Now())
-      : time_(time), event_(event) {}
+      : time_(time), event_(event) {
+    fields_.reserve(12);  // room for the longest event (tftp-failed)
+  }
   BootEvent& Mac(const net::MacAddr& m) { return Add("mac", m.ToString()); }
   BootEvent& Ip(const net::Ipv4Addr& a) { return Add("ip", a.ToString()); }
   BootEvent& Arch(uint16_t arch);  // arch=N arch_name=...

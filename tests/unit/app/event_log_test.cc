@@ -15,6 +15,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "userspace/app/atomic_file.h"
@@ -44,6 +45,21 @@ TEST(BootEventTest, Format) {
             "mac=52:54:00:18:00:07 ip=198.18.40.152 arch=7 arch_name=x64-uefi "
             "file=snp_x64.efi bytes=173792 blksize=1468 window=4 "
             "duration_ms=21 retransmits=0");
+}
+
+// The per-second cache of the time prefix, against absl's formatter, across
+// second boundaries and back in time (two events of one second may be
+// formatted out of order).
+TEST(BootEventTest, TimeMatchesAbslAcrossSecondsAndBackwards) {
+  const absl::Time t0 = T0();
+  for (int64_t ms : {0, 1, 876, 877, 1001, -1, -124, 61000, 5, 86400000, 876}) {
+    const absl::Time t = t0 + absl::Milliseconds(ms);
+    const std::string want = absl::StrCat(
+        "time=",
+        absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", t, absl::UTCTimeZone()),
+        " event=x");
+    EXPECT_EQ(BootEvent("x", t).Format(), want) << ms;
+  }
 }
 
 TEST(BootEventTest, QuotingRoundTrips) {
