@@ -1,10 +1,11 @@
 // Returns received UMEM frames to an AF_XDP fill ring, never assuming the
 // ring has room for them.
 //
-// The ring need not have room: the kernel publishes its fill-ring consumer index after the
-// RX descriptors of the same batch (xsk_flush(): RX producer first, fill
-// consumer second), so a worker on another CPU can read a descriptor while
-// the fill ring still shows the frame behind it as unconsumed. A reserve
+// The ring need not have room: the kernel publishes its fill-ring consumer
+// index after the RX descriptors of the same batch (xsk_flush(): RX
+// producer first, fill consumer second), so a worker on another CPU can
+// read a descriptor while the fill ring still shows the frame behind it as
+// unconsumed. A reserve
 // for every frame just received then fails. Before this class the port
 // treated that reserve as infallible and submitted the slots anyway: stale
 // addresses went to the kernel, two fill entries named one frame, and every
