@@ -230,11 +230,13 @@ std::string TextReport(const RunReport& r) {
       absl::StrAppendFormat(
           &o,
           "  ProxyDHCP xdpxe vs %s: %s the replies/s, %s the replies per "
-          "server CPU-second, p99 at 1,000/s %.0f vs %.0f us (ping p99 %.0f "
-          "us)\n",
+          "server CPU-second, p99 at 1,000/s %.0f vs %.0f us%s\n",
           d.server, Ratio(xd->max_replies_per_s, d.max_replies_per_s),
           Ratio(xd->replies_per_cpu_s, d.replies_per_cpu_s), xd->p99_us_at_1k,
-          d.p99_us_at_1k, r.baseline.ping_p99_us);
+          d.p99_us_at_1k,
+          r.have_baseline
+              ? absl::StrFormat(" (ping p99 %.0f us)", r.baseline.ping_p99_us)
+              : std::string());
     }
   }
   auto point = [](const TftpRaw& t, int w) -> const TftpPoint* {
