@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <set>
 #include <string>
@@ -256,6 +257,71 @@ TEST(DataplaneXskTest, EchoesThroughUmemFramesInBatches) {
   bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, nullptr);
   close(prog_fd);
   close(map_fd);
+}
+
+// A queue held by another AF_XDP socket: Open waits busy_wait for it to
+// free (as it does for a moment after a SIGKILLed server exits), then
+// fails with one clear line. Freed within the wait, the port opens and
+// works — its rings survive the failed binds in between.
+TEST(DataplaneXskTest, WaitsForABusyQueueThenSaysWhoHoldsIt) {
+  if (!lab::CanRunRootTests()) GTEST_SKIP() << "needs root (netns, XDP)";
+  auto lan = lab::Lan::Create(
+      {.prefix = "xi-", .tag = "xbusy", .hosts = {"srv", "cli"}});
+  ASSERT_TRUE(lan.ok()) << lan.status();
+  const lab::Host& srv = (*lan)->host("srv");
+  const lab::Host& cli = (*lan)->host("cli");
+  auto in_srv = lab::ScopedNetns::Enter(srv.netns);
+  ASSERT_TRUE(in_srv.ok()) << in_srv.status();
+
+  auto loop_a = UringLoop::Create();
+  auto loop_b = UringLoop::Create();
+  ASSERT_TRUE(loop_a.ok() && loop_b.ok());
+  Echo none;
+  XskPortOptions opts;
+  opts.interface = srv.ifname;
+  opts.bind_mode = XskBindMode::kCopy;
+  auto holder = XskPort::Open(loop_a->get(), opts, &none);
+  ASSERT_TRUE(holder.ok()) << holder.status();
+
+  opts.bind_mode = XskBindMode::kAuto;  // a zero-copy try, then copy
+  opts.busy_wait = absl::Milliseconds(300);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto refused = XskPort::Open(loop_b->get(), opts, &none);
+  const auto waited = std::chrono::steady_clock::now() - t0;
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kAlreadyExists)
+      << refused.status();
+  EXPECT_NE(refused.status().message().find("another AF_XDP socket still "
+                                            "holds the queue after 300ms"),
+            std::string::npos)
+      << refused.status();
+  EXPECT_GE(waited, std::chrono::milliseconds(300));
+
+  // The holder goes away while the next Open waits.
+  opts.busy_wait = absl::Seconds(10);
+  std::thread release([&] {
+    usleep(200000);
+    holder->reset();
+  });
+  auto port = XskPort::Open(loop_b->get(), opts, &none);
+  release.join();
+  ASSERT_TRUE(port.ok()) << port.status();
+  // Its rings work: frames go out and every one completes.
+  XskPort* x = port->get();
+  const net::Endpoint from{srv.ip, 4242}, to{cli.ip, 9};  // discard port
+  for (int i = 0; i < 100; ++i) {
+    std::span<uint8_t> room = x->Reserve(16);
+    ASSERT_FALSE(room.empty());
+    std::memset(room.data(), 'b', 16);
+    x->Commit(from, to, cli.mac, 16);
+  }
+  for (int i = 0; i < 100 && x->tx_frames_free() < 2048; ++i) {
+    x->Flush();
+    usleep(1000);
+  }
+  EXPECT_EQ(x->tx_frames_free(), 2048u);
+  EXPECT_EQ(x->counters().tx_packets, 100u);
+  port->reset();
 }
 
 }  // namespace

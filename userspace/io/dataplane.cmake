@@ -11,7 +11,7 @@ add_library(xdpxe_io_core
 target_include_directories(xdpxe_io_core PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(xdpxe_io_core PUBLIC xdpxe_net xdpxe_common
   PkgConfig::LIBURING PkgConfig::LIBXDP PkgConfig::LIBBPF absl::status absl::statusor absl::strings
-  absl::flat_hash_map absl::cleanup)
+  absl::flat_hash_map absl::cleanup absl::time)
 
 # io::Server and its workers need the engine (which needs dhcp/ and tftp/).
 if(TARGET xdpxe_engine)

@@ -9,6 +9,7 @@
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "userspace/common/errno_status.h"
 #include "userspace/common/status_macros.h"
 #include "userspace/io/interface_info.h"
@@ -92,19 +93,35 @@ absl::StatusOr<std::unique_ptr<XskPort>> XskPort::Open(UringLoop* loop,
     return xsk_socket__create(&p->xsk_, opts.interface.c_str(), opts.queue,
                               p->umem_, &p->rxr_, &p->txr_, &scfg);
   };
-  switch (opts.bind_mode) {
-    case XskBindMode::kAuto:
-      err = create(XDP_ZEROCOPY);
-      p->zero_copy_ = err == 0;
-      if (err) err = create(XDP_COPY);
-      break;
-    case XskBindMode::kCopy:
-      err = create(XDP_COPY);
-      break;
-    case XskBindMode::kZeroCopy:
-      err = create(XDP_ZEROCOPY);
-      p->zero_copy_ = err == 0;
-      break;
+  auto bind = [&] {
+    switch (opts.bind_mode) {
+      case XskBindMode::kAuto:
+        err = create(XDP_ZEROCOPY);
+        p->zero_copy_ = err == 0;
+        if (err && err != -EBUSY) err = create(XDP_COPY);
+        break;
+      case XskBindMode::kCopy:
+        err = create(XDP_COPY);
+        break;
+      case XskBindMode::kZeroCopy:
+        err = create(XDP_ZEROCOPY);
+        p->zero_copy_ = err == 0;
+        break;
+    }
+  };
+  const absl::Time busy_deadline = absl::Now() + opts.busy_wait;
+  for (bind(); err == -EBUSY && absl::Now() < busy_deadline; bind()) {
+    p->xsk_ = nullptr;
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  if (err == -EBUSY) {
+    p->xsk_ = nullptr;
+    return ErrnoToStatus(
+        EBUSY, absl::StrCat(where,
+                            ": another AF_XDP socket still holds the "
+                            "queue after ",
+                            absl::FormatDuration(opts.busy_wait),
+                            " (is another xdpxe serving this interface?)"));
   }
   if (err) {
     p->xsk_ = nullptr;

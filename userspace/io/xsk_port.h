@@ -43,6 +43,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "userspace/io/fill_ring.h"
 #include "userspace/io/port.h"
 #include "userspace/io/uring_loop.h"
@@ -70,6 +71,12 @@ struct XskPortOptions {
   // Drop received frames whose UDP checksum is wrong. Off only for tests
   // over veth with TX checksum offload left on (partial checksums).
   bool verify_checksum = true;
+  // EBUSY from bind: another AF_XDP socket holds the queue. Right after
+  // the previous holder exits (a crash, SIGKILL, a restart) that is
+  // normal for a moment: the kernel frees a socket's queue from a work
+  // item (xp_release_deferred), after the process is gone. Retry this
+  // long before failing.
+  absl::Duration busy_wait = absl::Seconds(2);
 };
 
 class XskPort : public Port, private CompletionHandler {
