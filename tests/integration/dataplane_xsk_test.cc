@@ -324,5 +324,52 @@ TEST(DataplaneXskTest, WaitsForABusyQueueThenSaysWhoHoldsIt) {
   port->reset();
 }
 
+// An interface taken down under a port: the kick fails with ENETDOWN, the
+// frames stay queued and counted, and FlushPending does not ask the
+// worker to retry every millisecond; back up, the next Flush sends them.
+TEST(DataplaneXskTest, DownInterfaceKeepsFramesWithoutBusyRetries) {
+  if (!lab::CanRunRootTests()) GTEST_SKIP() << "needs root (netns, XDP)";
+  auto lan = lab::Lan::Create(
+      {.prefix = "xi-", .tag = "xdown", .hosts = {"srv", "cli"}});
+  ASSERT_TRUE(lan.ok()) << lan.status();
+  const lab::Host& srv = (*lan)->host("srv");
+  const lab::Host& cli = (*lan)->host("cli");
+  auto in_srv = lab::ScopedNetns::Enter(srv.netns);
+  ASSERT_TRUE(in_srv.ok()) << in_srv.status();
+  auto loop = UringLoop::Create();
+  ASSERT_TRUE(loop.ok()) << loop.status();
+  Echo none;
+  XskPortOptions opts;
+  opts.interface = srv.ifname;
+  opts.bind_mode = XskBindMode::kCopy;
+  auto port = XskPort::Open(loop->get(), opts, &none);
+  ASSERT_TRUE(port.ok()) << port.status();
+  XskPort* x = port->get();
+  const std::string link =
+      absl::StrCat("ip -n ", srv.netns, " link set ", srv.ifname);
+  ASSERT_TRUE(lab::ShOk(link + " down").ok());
+
+  const net::Endpoint from{srv.ip, 4242}, to{cli.ip, 9};  // discard port
+  for (int i = 0; i < 10; ++i) {
+    std::span<uint8_t> room = x->Reserve(16);
+    ASSERT_FALSE(room.empty());
+    std::memset(room.data(), 'd', 16);
+    x->Commit(from, to, cli.mac, 16);
+  }
+  x->Flush();
+  EXPECT_GE(x->counters().tx_errors, 1u);
+  EXPECT_EQ(x->tx_frames_free(), 2048u - 10);  // still queued
+  EXPECT_FALSE(x->FlushPending());
+
+  ASSERT_TRUE(lab::ShOk(link + " up").ok());
+  for (int i = 0; i < 100 && x->tx_frames_free() < 2048; ++i) {
+    x->Flush();
+    usleep(1000);
+  }
+  EXPECT_EQ(x->tx_frames_free(), 2048u);
+  EXPECT_FALSE(x->FlushPending());
+  port->reset();
+}
+
 }  // namespace
 }  // namespace xdpxe::io

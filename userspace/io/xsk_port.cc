@@ -296,6 +296,7 @@ void XskPort::Kick() {
     ++counters_.tx_kicks;
     if (sendto(fd(), nullptr, 0, MSG_DONTWAIT, nullptr, 0) >= 0) {
       kick_pending_ = false;
+      tx_down_ = false;
       return;
     }
     switch (errno) {
@@ -310,8 +311,9 @@ void XskPort::Kick() {
         continue;
       case ENOBUFS:  // no skb for now: the frames stay queued for next time
         return;
-      default:  // ENETDOWN, ENXIO: likewise, and worth a count
-        ++counters_.tx_errors;
+      default:  // ENETDOWN, ENXIO: likewise, counted, and not retried
+        ++counters_.tx_errors;  // until the next Flush (FlushPending)
+        tx_down_ = true;
         return;
     }
   }

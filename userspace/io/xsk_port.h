@@ -96,7 +96,9 @@ class XskPort : public Port, private CompletionHandler {
               const net::MacAddr& mac, size_t n) override;
   void Flush() override;
   bool FlushPending() const override {
-    return kick_pending_ || fill_q_->waiting() > 0;
+    // A down interface is not retried every millisecond: its frames wait
+    // for the Flush that RX or the engine's timers cause anyway.
+    return (kick_pending_ && !tx_down_) || fill_q_->waiting() > 0;
   }
   const PortCounters& counters() const override { return counters_; }
 
@@ -142,6 +144,7 @@ class XskPort : public Port, private CompletionHandler {
   std::vector<VlanEntry> vlan_table_;  // empty until a tagged frame arrives
   int rx_vlan_ = -1;                   // VLAN of the frame being handled
   bool kick_pending_ = false;          // queued frames the kernel has not taken
+  bool tx_down_ = false;               // the last kick: ENETDOWN, ENXIO
   uint16_t ip_id_ = 0;
   PortCounters counters_;
 };
