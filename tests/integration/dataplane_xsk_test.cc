@@ -259,34 +259,71 @@ TEST(DataplaneXskTest, EchoesThroughUmemFramesInBatches) {
   close(map_fd);
 }
 
+// A server namespace of a two-host LAN, entered, for tests of one port's
+// own behaviour (no XDP program: nothing is received).
+class XskPortLabTest : public ::testing::Test {
+ protected:
+  void Enter(const char* tag) {
+    if (!lab::CanRunRootTests()) GTEST_SKIP() << "needs root (netns, XDP)";
+    auto lan = lab::Lan::Create(
+        {.prefix = "xi-", .tag = tag, .hosts = {"srv", "cli"}});
+    ASSERT_TRUE(lan.ok()) << lan.status();
+    lan_ = std::move(*lan);
+    auto in_srv = lab::ScopedNetns::Enter(srv().netns);
+    ASSERT_TRUE(in_srv.ok()) << in_srv.status();
+    in_srv_ = std::move(*in_srv);
+  }
+  const lab::Host& srv() const { return lan_->host("srv"); }
+  const lab::Host& cli() const { return lan_->host("cli"); }
+  XskPortOptions CopyMode() const {
+    XskPortOptions opts;
+    opts.interface = srv().ifname;
+    opts.bind_mode = XskBindMode::kCopy;
+    return opts;
+  }
+  // Queues `n` 16-byte datagrams to the client's discard port.
+  void Queue(XskPort* x, int n) {
+    const net::Endpoint from{srv().ip, 4242}, to{cli().ip, 9};
+    for (int i = 0; i < n; ++i) {
+      std::span<uint8_t> room = x->Reserve(16);
+      ASSERT_FALSE(room.empty());
+      std::memset(room.data(), 'q', 16);
+      x->Commit(from, to, cli().mac, 16);
+    }
+  }
+  // Flushes until every TX frame is back (copy mode completes inside the
+  // kick; a busy one is retried), bounded at ~100 ms.
+  static void FlushUntilAllComplete(XskPort* x) {
+    for (int i = 0; i < 100 && x->tx_frames_free() < 2048; ++i) {
+      x->Flush();
+      usleep(1000);
+    }
+    EXPECT_EQ(x->tx_frames_free(), 2048u);
+  }
+
+  std::unique_ptr<lab::Lan> lan_;
+  std::unique_ptr<lab::ScopedNetns> in_srv_;
+  Echo none_;
+};
+
 // A queue held by another AF_XDP socket: Open waits busy_wait for it to
 // free (as it does for a moment after a SIGKILLed server exits), then
 // fails with one clear line. Freed within the wait, the port opens and
 // works — its rings survive the failed binds in between.
-TEST(DataplaneXskTest, WaitsForABusyQueueThenSaysWhoHoldsIt) {
-  if (!lab::CanRunRootTests()) GTEST_SKIP() << "needs root (netns, XDP)";
-  auto lan = lab::Lan::Create(
-      {.prefix = "xi-", .tag = "xbusy", .hosts = {"srv", "cli"}});
-  ASSERT_TRUE(lan.ok()) << lan.status();
-  const lab::Host& srv = (*lan)->host("srv");
-  const lab::Host& cli = (*lan)->host("cli");
-  auto in_srv = lab::ScopedNetns::Enter(srv.netns);
-  ASSERT_TRUE(in_srv.ok()) << in_srv.status();
-
+TEST_F(XskPortLabTest, WaitsForABusyQueueThenSaysWhoHoldsIt) {
+  ASSERT_NO_FATAL_FAILURE(Enter("xbusy"));
+  if (IsSkipped()) return;
   auto loop_a = UringLoop::Create();
   auto loop_b = UringLoop::Create();
   ASSERT_TRUE(loop_a.ok() && loop_b.ok());
-  Echo none;
-  XskPortOptions opts;
-  opts.interface = srv.ifname;
-  opts.bind_mode = XskBindMode::kCopy;
-  auto holder = XskPort::Open(loop_a->get(), opts, &none);
+  auto holder = XskPort::Open(loop_a->get(), CopyMode(), &none_);
   ASSERT_TRUE(holder.ok()) << holder.status();
 
+  XskPortOptions opts = CopyMode();
   opts.bind_mode = XskBindMode::kAuto;  // a zero-copy try, then copy
   opts.busy_wait = absl::Milliseconds(300);
   const auto t0 = std::chrono::steady_clock::now();
-  auto refused = XskPort::Open(loop_b->get(), opts, &none);
+  auto refused = XskPort::Open(loop_b->get(), opts, &none_);
   const auto waited = std::chrono::steady_clock::now() - t0;
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kAlreadyExists)
@@ -303,70 +340,39 @@ TEST(DataplaneXskTest, WaitsForABusyQueueThenSaysWhoHoldsIt) {
     usleep(200000);
     holder->reset();
   });
-  auto port = XskPort::Open(loop_b->get(), opts, &none);
+  auto port = XskPort::Open(loop_b->get(), opts, &none_);
   release.join();
   ASSERT_TRUE(port.ok()) << port.status();
   // Its rings work: frames go out and every one completes.
-  XskPort* x = port->get();
-  const net::Endpoint from{srv.ip, 4242}, to{cli.ip, 9};  // discard port
-  for (int i = 0; i < 100; ++i) {
-    std::span<uint8_t> room = x->Reserve(16);
-    ASSERT_FALSE(room.empty());
-    std::memset(room.data(), 'b', 16);
-    x->Commit(from, to, cli.mac, 16);
-  }
-  for (int i = 0; i < 100 && x->tx_frames_free() < 2048; ++i) {
-    x->Flush();
-    usleep(1000);
-  }
-  EXPECT_EQ(x->tx_frames_free(), 2048u);
-  EXPECT_EQ(x->counters().tx_packets, 100u);
+  ASSERT_NO_FATAL_FAILURE(Queue(port->get(), 100));
+  FlushUntilAllComplete(port->get());
+  EXPECT_EQ((*port)->counters().tx_packets, 100u);
   port->reset();
 }
 
 // An interface taken down under a port: the kick fails with ENETDOWN, the
 // frames stay queued and counted, and FlushPending does not ask the
 // worker to retry every millisecond; back up, the next Flush sends them.
-TEST(DataplaneXskTest, DownInterfaceKeepsFramesWithoutBusyRetries) {
-  if (!lab::CanRunRootTests()) GTEST_SKIP() << "needs root (netns, XDP)";
-  auto lan = lab::Lan::Create(
-      {.prefix = "xi-", .tag = "xdown", .hosts = {"srv", "cli"}});
-  ASSERT_TRUE(lan.ok()) << lan.status();
-  const lab::Host& srv = (*lan)->host("srv");
-  const lab::Host& cli = (*lan)->host("cli");
-  auto in_srv = lab::ScopedNetns::Enter(srv.netns);
-  ASSERT_TRUE(in_srv.ok()) << in_srv.status();
+TEST_F(XskPortLabTest, DownInterfaceKeepsFramesWithoutBusyRetries) {
+  ASSERT_NO_FATAL_FAILURE(Enter("xdown"));
+  if (IsSkipped()) return;
   auto loop = UringLoop::Create();
   ASSERT_TRUE(loop.ok()) << loop.status();
-  Echo none;
-  XskPortOptions opts;
-  opts.interface = srv.ifname;
-  opts.bind_mode = XskBindMode::kCopy;
-  auto port = XskPort::Open(loop->get(), opts, &none);
+  auto port = XskPort::Open(loop->get(), CopyMode(), &none_);
   ASSERT_TRUE(port.ok()) << port.status();
   XskPort* x = port->get();
   const std::string link =
-      absl::StrCat("ip -n ", srv.netns, " link set ", srv.ifname);
+      absl::StrCat("ip -n ", srv().netns, " link set ", srv().ifname);
   ASSERT_TRUE(lab::ShOk(link + " down").ok());
 
-  const net::Endpoint from{srv.ip, 4242}, to{cli.ip, 9};  // discard port
-  for (int i = 0; i < 10; ++i) {
-    std::span<uint8_t> room = x->Reserve(16);
-    ASSERT_FALSE(room.empty());
-    std::memset(room.data(), 'd', 16);
-    x->Commit(from, to, cli.mac, 16);
-  }
+  ASSERT_NO_FATAL_FAILURE(Queue(x, 10));
   x->Flush();
   EXPECT_GE(x->counters().tx_errors, 1u);
   EXPECT_EQ(x->tx_frames_free(), 2048u - 10);  // still queued
   EXPECT_FALSE(x->FlushPending());
 
   ASSERT_TRUE(lab::ShOk(link + " up").ok());
-  for (int i = 0; i < 100 && x->tx_frames_free() < 2048; ++i) {
-    x->Flush();
-    usleep(1000);
-  }
-  EXPECT_EQ(x->tx_frames_free(), 2048u);
+  FlushUntilAllComplete(x);
   EXPECT_FALSE(x->FlushPending());
   port->reset();
 }
