@@ -193,5 +193,43 @@ TEST_F(DataplaneServerTest,
   EXPECT_FALSE(Pinned());  // we attached it, so we detached it
 }
 
+// A second server on a served interface is refused, whatever its backend,
+// with the first's pid, before it touches the pinned program's config; the
+// first goes on serving. Once the first is gone the interface is free.
+TEST_F(DataplaneServerTest, ASecondServerOnTheInterfaceIsRefused) {
+  auto first = Server::Create(Options(Backend::kXdp), nullptr);
+  ASSERT_TRUE(first.ok()) << first.status();
+  Server* server = first->get();
+  std::thread run([server] { EXPECT_TRUE(server->Run().ok()); });
+
+  for (Backend b : {Backend::kXdp, Backend::kSocket}) {
+    ServerOptions o = Options(b);
+    o.fallback_to_socket = true;
+    o.engine.tftp.port_lo = 62000;  // would be written into the config map
+    o.engine.tftp.port_hi = 62099;
+    auto second = Server::Create(o, nullptr);
+    EXPECT_FALSE(second.ok()) << BackendName(b);
+    if (second.ok()) continue;
+    EXPECT_TRUE(absl::IsAlreadyExists(second.status())) << second.status();
+    EXPECT_NE(second.status().message().find(
+                  absl::StrCat(lab_->srv().ifname, ": another xdpxe (pid ",
+                               getpid(), ") serves this interface")),
+              std::string::npos)
+        << second.status();
+  }
+  auto prog = XdpProgram::OpenPinned(lab_->srv().ifname);
+  ASSERT_TRUE(prog.ok()) << prog.status();
+  auto cfg = prog->GetConfig();
+  ASSERT_TRUE(cfg.ok()) << cfg.status();
+  EXPECT_NE(cfg->tftp_port_lo, 62000);
+  EXPECT_TRUE(FetchOk());
+
+  server->RequestStop();
+  run.join();
+  first->reset();
+  auto later = Server::Create(Options(Backend::kSocket), nullptr);
+  EXPECT_TRUE(later.ok()) << later.status();
+}
+
 }  // namespace
 }  // namespace xdpxe::io

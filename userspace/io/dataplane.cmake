@@ -4,6 +4,7 @@ add_library(xdpxe_io_core
   ${CMAKE_CURRENT_LIST_DIR}/buf_ring.cc
   ${CMAKE_CURRENT_LIST_DIR}/fill_ring.cc
   ${CMAKE_CURRENT_LIST_DIR}/interface_info.cc
+  ${CMAKE_CURRENT_LIST_DIR}/interface_lock.cc
   ${CMAKE_CURRENT_LIST_DIR}/packet_tap.cc
   ${CMAKE_CURRENT_LIST_DIR}/udp_port.cc
   ${CMAKE_CURRENT_LIST_DIR}/uring_loop.cc

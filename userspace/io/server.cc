@@ -92,6 +92,20 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(
   s->opts_ = std::move(opts);
   XDPXE_ASSIGN_OR_RETURN(s->info_, ReadInterfaceInfo(s->opts_.interface));
   XDPXE_RETURN_IF_ERROR(RequireIpv4(s->info_));
+  if (!s->opts_.lock_dir.empty()) {
+    absl::StatusOr<InterfaceLock> lock =
+        InterfaceLock::Acquire(s->opts_.lock_dir, s->info_.name);
+    if (lock.ok()) {
+      s->lock_.emplace(std::move(*lock));
+    } else if (absl::IsAlreadyExists(lock.status())) {
+      return lock.status();
+    } else {
+      XDPXE_LOG(kWarning,
+                "%s: %s; not guarding against a second xdpxe on the "
+                "interface",
+                s->info_.name, lock.status().message());
+    }
+  }
   if (s->opts_.tftp_root.empty()) {
     return absl::InvalidArgumentError(
         "tftp-root: not set (give the directory the boot files are in)");
@@ -184,7 +198,9 @@ absl::Status Server::StartXdp(engine::EventListener* events) {
   absl::StatusOr<XdpProgram> prog = XdpProgram::OpenPinned(info_.name);
   if (prog.ok()) {
     XDPXE_RETURN_IF_ERROR(prog->SetConfig(xc));
-    XDPXE_LOG(kInfo, "%s: using the XDP program xdpctl attached (id %u)",
+    XDPXE_LOG(kInfo,
+              "%s: using the XDP program already attached (id %u, "
+              "pinned)",
               info_.name, prog->prog_id());
   } else if (absl::IsNotFound(prog.status())) {
     prog = XdpProgram::Attach(info_.name, opts_.xdp_mode, xc);

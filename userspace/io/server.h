@@ -22,7 +22,8 @@
 //
 // Start-up problems are one line each, naming the thing and what to do:
 // "eth1: no IPv4 address (...)", "tftp-root /srv/tftp: ...",
-// "udp 0.0.0.0:69 on eth1: address already in use (...)".
+// "udp 0.0.0.0:69 on eth1: address already in use (...)", "eth1: another
+// xdpxe (pid 1234) serves this interface (stop it first; ...)".
 #ifndef XDPXE_USERSPACE_IO_SERVER_H_
 #define XDPXE_USERSPACE_IO_SERVER_H_
 
@@ -38,6 +39,7 @@
 #include "absl/synchronization/mutex.h"
 #include "userspace/engine/engine.h"
 #include "userspace/io/interface_info.h"
+#include "userspace/io/interface_lock.h"
 #include "userspace/io/worker.h"
 #include "userspace/io/xdp_loader.h"
 #include "userspace/io/xsk_port.h"
@@ -65,6 +67,10 @@ struct ServerOptions {
   // automatically when a socket is bound to UDP 67 at start. On kSocket
   // only the 4011 step is answered then (replies must come from port 67).
   bool pass_dhcp_to_kernel = false;
+  // One server per interface (io/interface_lock.h): a second one is
+  // refused. Empty: no lock (a directory that cannot be created is
+  // logged and the server goes on without one).
+  std::string lock_dir = kDefaultLockDir;
 };
 
 struct ServerStatus {
@@ -126,6 +132,7 @@ class Server {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ReleaseXdp();
 
+  std::optional<InterfaceLock> lock_;  // first: released last
   ServerOptions opts_;
   InterfaceInfo info_;
   Backend backend_ = Backend::kSocket;

@@ -22,3 +22,10 @@ if(TARGET xdpxe_io)
     LABEL unit
     TIMEOUT 30)
 endif()
+
+# io::InterfaceLock (one xdpxe serve per interface).
+xdpxe_gtest(io_interface_lock_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/interface_lock_test.cc
+  LIBS xdpxe_io_core absl::strings
+  LABEL unit
+  TIMEOUT 30)
