@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/temp_dir.h"
 #include "tests/unit/app/http_fixture.h"
 #include "userspace/app/atomic_file.h"
 #include "userspace/app/sha256.h"
@@ -112,12 +113,8 @@ TEST(AutoexecUrlTest, DnsFailure) {
 
 class AutoexecInstallTest : public AutoexecTest {
  protected:
-  static std::string MakeTempDir() {
-    std::string tmpl = absl::StrCat(::testing::TempDir(), "/xdpxe-XXXXXX");
-    return mkdtemp(tmpl.data());
-  }
-  ~AutoexecInstallTest() override { std::filesystem::remove_all(dir_); }
-  std::string dir_ = MakeTempDir();
+  xdpxe::testing::ScopedTempDir tmp_;
+  std::string dir_ = tmp_.path();
   StateDir state_{dir_ + "/state"};
   ScriptStore store_{state_, ""};
   std::vector<absl::Duration> sleeps_;

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/temp_dir.h"
 #include "tests/unit/app/http_fixture.h"
 
 namespace xdpxe::app {
@@ -41,13 +42,9 @@ std::string Fixture(const char* name) {
 
 class CliTest : public ::testing::Test {
  protected:
-  static std::string MakeTempDir() {
-    std::string tmpl = absl::StrCat(::testing::TempDir(), "/xdpxe-XXXXXX");
-    return mkdtemp(tmpl.data());
-  }
-  ~CliTest() override { std::filesystem::remove_all(dir_); }
   std::string State() const { return absl::StrCat(" --state-dir ", dir_); }
-  std::string dir_ = MakeTempDir();
+  xdpxe::testing::ScopedTempDir tmp_;
+  std::string dir_ = tmp_.path();
 };
 
 TEST_F(CliTest, ReplayUefiCapture) {

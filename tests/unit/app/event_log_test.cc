@@ -18,6 +18,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/temp_dir.h"
 #include "userspace/app/atomic_file.h"
 #include "userspace/app/log_follow.h"
 
@@ -88,16 +89,12 @@ TEST(BootEventTest, ArchNames) {
 
 class LogFileTest : public ::testing::Test {
  protected:
-  static std::string MakeTempDir() {
-    std::string tmpl = absl::StrCat(::testing::TempDir(), "/xdpxe-XXXXXX");
-    return mkdtemp(tmpl.data());
-  }
-  ~LogFileTest() override { std::filesystem::remove_all(dir_); }
   std::string Read(const std::string& p) {
     auto s = ReadFileToString(p);
     return s.ok() ? *s : "";
   }
-  std::string dir_ = MakeTempDir();
+  xdpxe::testing::ScopedTempDir tmp_;
+  std::string dir_ = tmp_.path();
   std::string path_ = dir_ + "/boot.log";
   std::string line_ = std::string(60, 'y');
 };

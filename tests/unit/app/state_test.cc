@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/temp_dir.h"
 #include "userspace/app/atomic_file.h"
 #include "userspace/app/cmdline.h"
 #include "userspace/app/script_store.h"
@@ -22,21 +23,7 @@ namespace {
 using ::testing::HasSubstr;
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = absl::StrCat(::testing::TempDir(), "/xdpxe-XXXXXX");
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& name) const {
-    return absl::StrCat(path_, "/", name);
-  }
-
- private:
-  std::string path_;
-};
+using TempDir = xdpxe::testing::ScopedTempDir;
 
 // Makes write() beyond `bytes` fail with EFBIG, like a full disk would with
 // ENOSPC, without root or a tiny file system.

@@ -19,24 +19,21 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "tests/testing/temp_dir.h"
 
 namespace xdpxe::io {
 namespace {
 
 class InterfaceLockTest : public ::testing::Test {
  protected:
-  static std::string MakeTempDir() {
-    std::string tmpl = absl::StrCat(::testing::TempDir(), "/xdpxe-lock-XXXXXX");
-    return mkdtemp(tmpl.data());
-  }
-  ~InterfaceLockTest() override { std::filesystem::remove_all(base_); }
   static std::string Read(const std::string& path) {
     std::ifstream f(path);
     std::stringstream ss;
     ss << f.rdbuf();
     return ss.str();
   }
-  std::string base_ = MakeTempDir();
+  xdpxe::testing::ScopedTempDir tmp_;
+  std::string base_ = tmp_.path();
   std::string dir_ = base_ + "/run";  // created by Acquire
 };
 
