@@ -96,6 +96,7 @@ class XdpctlTest : public ::testing::Test {
     Xdpctl("detach " + if_a_ + " --force");
     Sh("ip netns del " + ns_a_);
     Sh("ip netns del " + ns_b_);
+    if (!ns_c_.empty()) Sh("ip netns del " + ns_c_);
     Sh(absl::StrCat("rm -rf ", kXdpPinRoot, "/", if_a_, " ", kXdpPinRoot, "/",
                     if_a_, "r"));
   }
@@ -136,6 +137,7 @@ class XdpctlTest : public ::testing::Test {
 
   bool created_ = false;
   std::string ns_a_, ns_b_, if_a_, if_b_;
+  std::string ns_c_;  // a third namespace, when a test makes one
 };
 
 std::string PxeDiscover() {
@@ -363,6 +365,48 @@ TEST_F(XdpctlTest, DetachCleansPinsOfAVanishedInterface) {
   r = Xdpctl("detach " + if_a_);
   EXPECT_EQ(r.rc, 0) << r.out;
   EXPECT_NE(access(pins.c_str(), F_OK), 0) << pins << " still there";
+}
+
+// bpffs is shared by every namespace and pins are keyed by name: from a
+// namespace with an interface of the same name (the same ifindex too, both
+// fresh), or with none, the pins of the live program in ns_a_ are neither
+// adopted, detached, replaced nor "cleaned up" — one clear line instead.
+TEST_F(XdpctlTest, SameNameInAnotherNamespaceLeavesThePinsAlone) {
+  ShResult r = Xdpctl("attach " + if_a_ + " --server-ip 198.18.10.1");
+  ASSERT_EQ(r.rc, 0) << r.out;
+  auto before = InNetns(ns_a_, [&] { return XdpProgram::OpenPinned(if_a_); });
+  ASSERT_TRUE(before.ok()) << before.status();
+  ns_c_ = ns_a_ + "c";
+  for (const std::string& cmd : {
+           "ip netns add " + ns_c_,
+           "ip -n " + ns_c_ + " link add " + if_a_ + " type veth peer name " +
+               if_a_ + "p",
+           "ip -n " + ns_c_ + " addr add 198.18.11.1/24 dev " + if_a_,
+           "ip -n " + ns_c_ + " link set " + if_a_ + " up",
+       }) {
+    r = Sh(cmd);
+    ASSERT_EQ(r.rc, 0) << cmd << ": " << r.out;
+  }
+  const std::string in_c = "nsenter --net=/run/netns/" + ns_c_ + " ",
+                    in_b = "nsenter --net=/run/netns/" + ns_b_ + " ";
+  for (const std::string& cmd :
+       {in_c + XDPCTL_PATH + " attach " + if_a_,
+        in_c + XDPCTL_PATH + " attach --force " + if_a_,
+        in_c + XDPCTL_PATH + " detach " + if_a_,
+        in_b + XDPCTL_PATH + " detach " + if_a_}) {  // no such interface
+    r = Sh(cmd);
+    EXPECT_EQ(r.rc, 1) << cmd << ": " << r.out;
+    EXPECT_TRUE(absl::StrContains(r.out, "another network namespace"))
+        << cmd << ": " << r.out;
+  }
+  auto there = InNetns(ns_c_, [&] { return XdpProgram::OpenPinned(if_a_); });
+  EXPECT_TRUE(absl::IsFailedPrecondition(there.status())) << there.status();
+
+  auto after = InNetns(ns_a_, [&] { return XdpProgram::OpenPinned(if_a_); });
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->prog_id(), before->prog_id());
+  SendFromB(69, std::string("\0\1boot.efi\0octet\0", 17));
+  EXPECT_EQ(WaitForCounter(XDPXE_STAT_STEER_TFTP, 1), 1u);  // still steering
 }
 
 TEST_F(XdpctlTest, NotRootAndNoBpffsAreOneClearLine) {

@@ -162,6 +162,42 @@ bool HasPins(const std::string& ifname) {
          access(PinPath(ifname, "config").c_str(), F_OK) == 0;
 }
 
+// Pins are keyed by name, and bpffs is shared by every network namespace:
+// the pins of `ifname` may be those of a live program on an interface of
+// the same name elsewhere. Those must be left alone, not adopted or
+// "cleaned up".
+absl::Status PinsElsewhere(const std::string& ifname, uint32_t link_ifindex) {
+  return absl::FailedPreconditionError(absl::StrCat(
+      ifname, ": the pins in ", PinDir(ifname),
+      " belong to xdpxe's program on another interface (ifindex ", link_ifindex,
+      ": one of the same name in another network namespace, or renamed); "
+      "pins are keyed by name, so xdpxe leaves them alone (give this "
+      "interface another name)"));
+}
+
+// Whether the pinned link `li` is attached to `ifindex` of this namespace.
+bool AttachedHere(const struct bpf_link_info& li, int ifindex) {
+  if (li.xdp.ifindex != uint32_t(ifindex)) return false;
+  LIBBPF_OPTS(bpf_xdp_query_opts, q);
+  if (bpf_xdp_query(ifindex, 0, &q) != 0) return false;
+  return li.prog_id != 0 &&
+         (q.prog_id == li.prog_id || q.drv_prog_id == li.prog_id ||
+          q.skb_prog_id == li.prog_id);
+}
+
+// The ifindex the pinned link of `ifname` is attached to (in whichever
+// namespace); 0 when it is detached or there is none.
+uint32_t PinnedLinkIfindex(const std::string& ifname) {
+  int fd = bpf_obj_get(PinPath(ifname, "link").c_str());
+  if (fd < 0) return 0;
+  struct bpf_link_info li = {};
+  uint32_t len = sizeof(li);
+  const bool ok = bpf_obj_get_info_by_fd(fd, &li, &len) == 0 &&
+                  li.type == BPF_LINK_TYPE_XDP;
+  close(fd);
+  return ok ? li.xdp.ifindex : 0;
+}
+
 absl::Status MakePinDir(const std::string& ifname) {
   for (const std::string& dir : {std::string(kXdpPinRoot), PinDir(ifname)}) {
     if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
@@ -284,11 +320,12 @@ absl::StatusOr<XdpProgram> XdpProgram::OpenPinned(const std::string& ifname) {
   uint32_t len = sizeof(li);
   if (int err = bpf_obj_get_info_by_fd(p.link_fd_, &li, &len))
     return BpfError(err, ifname, "bpf_obj_get_info_by_fd(link)");
-  if (li.type != BPF_LINK_TYPE_XDP || li.xdp.ifindex != uint32_t(ifindex)) {
+  if (li.type != BPF_LINK_TYPE_XDP || li.xdp.ifindex == 0) {
     return absl::NotFoundError(absl::StrCat(
         ifname, ": the pinned XDP link is no longer attached (stale pins in ",
         PinDir(ifname), "; xdpctl detach ", ifname, " removes them)"));
   }
+  if (!AttachedHere(li, ifindex)) return PinsElsewhere(ifname, li.xdp.ifindex);
   p.prog_id_ = li.prog_id;
   p.prog_fd_ = bpf_prog_get_fd_by_id(li.prog_id);
   if (p.prog_fd_ < 0) return BpfError(errno, ifname, "open XDP program");
@@ -316,6 +353,10 @@ absl::StatusOr<XdpProgram> XdpProgram::Attach(const std::string& ifname,
   XDPXE_RETURN_IF_ERROR(CheckBpffs());
   XDPXE_RETURN_IF_ERROR(CheckPrivileges(ifname));
   XDPXE_ASSIGN_OR_RETURN(XdpInterfaceStatus st, QueryInterface(ifname));
+  if (st.pinned) {
+    auto pinned = OpenPinned(ifname);
+    if (absl::IsFailedPrecondition(pinned.status())) return pinned.status();
+  }
 
   if (st.prog_id != 0) {
     if (st.ours && st.pinned) {
@@ -457,13 +498,20 @@ absl::Status DetachInterface(const std::string& ifname, bool force) {
   auto ifindex = IfIndex(ifname);
   if (!ifindex.ok()) {
     if (pinned && absl::IsNotFound(ifindex.status())) {
+      if (uint32_t other = PinnedLinkIfindex(ifname); other != 0) {
+        return PinsElsewhere(ifname, other);
+      }
       RemovePins(ifname);
       XDPXE_LOG(kInfo, "%s: interface is gone; removed stale pins", ifname);
       return absl::OkStatus();
     }
     return ifindex.status();
   }
-  if (auto p = XdpProgram::OpenPinned(ifname); p.ok()) return p->Detach();
+  if (auto p = XdpProgram::OpenPinned(ifname); p.ok()) {
+    return p->Detach();
+  } else if (absl::IsFailedPrecondition(p.status())) {
+    return p.status();
+  }
   XDPXE_ASSIGN_OR_RETURN(XdpInterfaceStatus st, QueryInterface(ifname));
   if (st.prog_id == 0) {
     if (pinned) {

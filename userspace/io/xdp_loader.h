@@ -86,7 +86,10 @@ class XdpProgram {
   static absl::StatusOr<XdpProgram> Attach(const std::string& ifname,
                                            XdpMode mode, const XdpConfig& cfg,
                                            bool force = false);
-  // Opens the pins of an attached program. NotFound if not attached.
+  // Opens the pins of an attached program. NotFound if not attached (or
+  // the pins are stale); FailedPrecondition if they are those of a live
+  // program on another interface of this name (another network namespace:
+  // bpffs is shared), which every caller leaves alone.
   static absl::StatusOr<XdpProgram> OpenPinned(const std::string& ifname);
 
   XdpProgram(XdpProgram&& other) noexcept;
