@@ -353,24 +353,23 @@ absl::StatusOr<XdpProgram> XdpProgram::Attach(const std::string& ifname,
   XDPXE_RETURN_IF_ERROR(CheckBpffs());
   XDPXE_RETURN_IF_ERROR(CheckPrivileges(ifname));
   XDPXE_ASSIGN_OR_RETURN(XdpInterfaceStatus st, QueryInterface(ifname));
+  // Opened once: adopted below, or detached before the program is replaced.
+  absl::StatusOr<XdpProgram> pinned = absl::NotFoundError("no pins");
   if (st.pinned) {
-    auto pinned = OpenPinned(ifname);
+    pinned = OpenPinned(ifname);
     if (absl::IsFailedPrecondition(pinned.status())) return pinned.status();
   }
 
   if (st.prog_id != 0) {
-    if (st.ours && st.pinned) {
-      auto p = OpenPinned(ifname);
-      if (p.ok() && p->prog_id() == st.prog_id) {
-        if (st.mode != XdpModeName(mode)) {
-          return absl::FailedPreconditionError(
-              absl::StrCat(ifname, ": xdpxe is already attached in ", st.mode,
-                           " mode (xdpctl detach ", ifname, " first to use ",
-                           XdpModeName(mode), " mode)"));
-        }
-        XDPXE_RETURN_IF_ERROR(p->SetConfig(cfg));
-        return p;
+    if (st.ours && pinned.ok() && pinned->prog_id() == st.prog_id) {
+      if (st.mode != XdpModeName(mode)) {
+        return absl::FailedPreconditionError(
+            absl::StrCat(ifname, ": xdpxe is already attached in ", st.mode,
+                         " mode (xdpctl detach ", ifname, " first to use ",
+                         XdpModeName(mode), " mode)"));
       }
+      XDPXE_RETURN_IF_ERROR(pinned->SetConfig(cfg));
+      return pinned;
     }
     if (!st.ours && !force) {
       return absl::AlreadyExistsError(absl::StrFormat(
@@ -382,12 +381,8 @@ absl::StatusOr<XdpProgram> XdpProgram::Attach(const std::string& ifname,
       XDPXE_LOG(kInfo, "%s: replacing XDP program id %u (\"%s\")", ifname,
                 st.prog_id, st.prog_name);
     }
-    if (HasPins(ifname)) {
-      // Our link: dropping its pin (and fd) detaches it.
-      if (auto old = OpenPinned(ifname); old.ok()) {
-        XDPXE_RETURN_IF_ERROR(old->Detach());
-      }
-    }
+    // Our link: dropping its pin (and fd) detaches it.
+    if (pinned.ok()) XDPXE_RETURN_IF_ERROR(pinned->Detach());
     if (auto now = QueryInterface(ifname); now.ok() && now->prog_id != 0) {
       XDPXE_RETURN_IF_ERROR(
           DetachLegacy(ifindex, ifname, now->mode, now->prog_id));
