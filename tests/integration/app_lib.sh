@@ -1,5 +1,6 @@
 # Shared by the app_*_test.sh scripts (source it): the root check, the
-# server/client namespace pair, and fail() with the serve log's tail.
+# server/client namespace pair, fail() with the serve log's tail, and a tmux
+# console whose output is captured from its first byte.
 #
 #   source "$src/tests/integration/app_lib.sh"
 #   app_require_root "network namespaces"
@@ -24,6 +25,19 @@ app_netns_pair() {
   ip -n "$ns_c" addr add "$net.2/24" dev "$veth_c"
   for ns in "$ns_s" "$ns_c"; do ip -n "$ns" link set lo up; done
   ip -n "$ns_s" link set "$veth_s" up; ip -n "$ns_c" link set "$veth_c" up
+}
+
+# Runs COMMAND in a detached 160x50 tmux SESSION with everything it prints
+# appended to LOG. The command waits (up to 10 s) until pipe-pane is in
+# place: started at once, a fast program prints its first screen before
+# tmux pipes anything, and a wait for that screen times out.
+app_tmux_start() {
+  local session=$1 log=$2 cmd=$3 gate
+  gate=$(mktemp -u "$log.gate.XXXXXX")
+  tmux new-session -d -s "$session" -x 160 -y 50 \
+    "for _ in \$(seq 100); do [ -e $gate ] && break; sleep 0.1; done; rm -f $gate; $cmd"
+  tmux pipe-pane -t "$session" -o "cat >> $log"
+  touch "$gate"
 }
 
 fail() {

@@ -11,6 +11,8 @@ set -euo pipefail
 xdpxe=$1
 src=$2
 command -v tmux >/dev/null || { echo "FAIL: tmux not installed"; exit 1; }
+# shellcheck source=app_lib.sh
+source "$src/tests/integration/app_lib.sh"   # app_tmux_start; fail() is ours
 
 work=$(mktemp -d /tmp/xa-menu.XXXXXX)
 session="xa-menu-$$"
@@ -71,9 +73,8 @@ touch "$log"
 : >"$state/boot.log"
 echo 'time=2026-12-03T14:00:00.000Z event=proxy-offer mac=52:54:00:18:00:07 file=old-event' >>"$state/boot.log"
 
-tmux new-session -d -s "$session" -x 160 -y 50 \
+app_tmux_start "$session" "$log" \
   "env EDITOR=$work/editor.sh SHELL=/bin/sh $xdpxe menu --state-dir $state --tftp-root $tftp; echo MENU-EXITED=\$?; sleep 30"
-tmux pipe-pane -t "$session" -o "cat >> $log"
 expect "Choose 1-6:"
 menu_pid=$(pgrep -f "^$xdpxe menu --state-dir $state" | head -n 1)
 [[ -n $menu_pid ]] || fail "menu process not found"

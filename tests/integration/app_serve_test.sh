@@ -210,9 +210,8 @@ grep -qF "The running server kept its old settings: tftp-root changed" "$work/ed
 { cat "$work/good.conf"; echo "tftp-window-max=8"; } >"$state/xdpxe.conf"
 
 echo "--- menu with the server running: header, live log, Ctrl-C"
-tmux new-session -d -s "$session" -x 160 -y 50 \
+app_tmux_start "$session" "$work/pane.log" \
   "$xdpxe menu --state-dir $state; echo MENU-EXITED=\$?; sleep 30"
-tmux pipe-pane -t "$session" -o "cat >> $work/pane.log"
 wait_for "$work/pane.log" "Choose 1-6:"
 wait_for "$work/pane.log" "Server:   running on $veth_s 198.18.40.1 (socket"
 tmux send-keys -t "$session" 1 Enter
