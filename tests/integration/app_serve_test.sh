@@ -2,7 +2,8 @@
 # `xdpxe serve` (socket backend) in a network namespace, as an operator
 # and a PXE client see it: autoexec=URL from a fake kernel command line,
 # the script served over TFTP, a UEFI 4011 request answered, `status
-# --json` and /metrics checked against what the client did, SIGHUP with a
+# --json` and /metrics checked against what the client did, a second serve
+# on the interface refused (publishing nothing), SIGHUP with a
 # bad and then a good config, the menu's live log + Ctrl-C with the server
 # running (both survive), then a restart whose fetch 404s and falls back to
 # the persisted script. Root (netns); exit 77 = skipped when not root,
@@ -83,6 +84,19 @@ wait_for "$work/serve.log" "reloaded $state/xdpxe.conf"  # files re-checked
 sha=$(sha256sum "$state/autoexec.ipxe" | cut -d' ' -f1)
 grep -qF "sha256=$sha" "$work/serve.log" || fail "logged sha256 is not the live file's"
 cmp -s "$state/autoexec.ipxe" "$tftp/autoexec.ipxe" || fail "script not published to tftp-root"
+
+echo "--- a second serve on the interface is refused and publishes nothing"
+# Its own state dir holds another script; the running server's must stay.
+mkdir -p "$work/state2"
+printf '#!ipxe\necho SECOND-SERVE-MUST-NOT-PUBLISH\n' >"$work/state2/autoexec.ipxe"
+printf 'interface=%s\nbackend=socket\ntftp-root=%s\n' "$veth_s" "$tftp" >"$work/state2/xdpxe.conf"
+rc=0
+S timeout 20 "$xdpxe" serve --state-dir "$work/state2" >"$work/serve2.log" 2>&1 || rc=$?
+[[ $rc -eq 1 ]] || fail "second serve exited $rc: $(cat "$work/serve2.log")"
+grep -qF "$veth_s: another xdpxe (pid $serve_pid) serves this interface" "$work/serve2.log" \
+  || fail "second serve: $(cat "$work/serve2.log")"
+cmp -s "$state/autoexec.ipxe" "$tftp/autoexec.ipxe" || fail "the refused serve published its script"
+kill -0 "$serve_pid" || fail "the first server died"
 
 echo "--- a client: two TFTP fetches and the UEFI 4011 request"
 C curl -sS --max-time 10 -o "$work/got.ipxe" tftp://198.18.40.1/autoexec.ipxe

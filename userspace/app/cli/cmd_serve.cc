@@ -224,8 +224,17 @@ int Serve::Run() {
   events_ =
       std::make_unique<BootEventSink>(log_.get(), &phases_, ScriptTftpName(s));
 
-  // The persisted script goes live first; a URL then replaces it when (and
-  // if) the fetch succeeds, without holding up DHCP.
+  absl::StatusOr<engine::EngineConfig> cfg =
+      ToEngineConfig(s, s.listen_address.value_or(net::Ipv4Addr::Any()));
+  if (!cfg.ok()) return fail(cfg.status());
+  absl::StatusOr<std::unique_ptr<io::Server>> server =
+      io::Server::Create(ToServerOptions(ctx_, *std::move(cfg)), events_.get());
+  if (!server.ok()) return fail(server.status());
+  server_ = *std::move(server);
+  // The persisted script goes live before Run() serves anyone, and only
+  // once Create() holds the interface lock: a refused second serve must not
+  // publish its script over the running one's. A URL then replaces it when
+  // (and if) the fetch succeeds, without holding up DHCP.
   ScriptStore store = ctx_.Scripts();
   if (absl::StatusOr<ScriptInfo> cur = store.Current(); cur.ok()) {
     if (absl::Status p = store.Publish(); !p.ok()) return fail(p);
@@ -247,13 +256,6 @@ int Serve::Run() {
     }
   }
 
-  absl::StatusOr<engine::EngineConfig> cfg =
-      ToEngineConfig(s, s.listen_address.value_or(net::Ipv4Addr::Any()));
-  if (!cfg.ok()) return fail(cfg.status());
-  absl::StatusOr<std::unique_ptr<io::Server>> server =
-      io::Server::Create(ToServerOptions(ctx_, *std::move(cfg)), events_.get());
-  if (!server.ok()) return fail(server.status());
-  server_ = *std::move(server);
   io::ServerStatus st0 = server_->Status();
   XDPXE_LOG(kInfo, "serving on %s %s (%s backend, %d queue%s)%s", st0.interface,
             st0.server_ip.ToString(), io::BackendName(st0.backend), st0.queues,
