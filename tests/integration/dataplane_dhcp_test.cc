@@ -213,14 +213,15 @@ TEST(DataplaneDhcpSameHostTest, BothServersAnswerThePxeClient) {
   auto& lab = *l;
   auto dnsmasq = lab::StartDnsmasq(lab->srv(), lab->dir());
   ASSERT_TRUE(dnsmasq.ok()) << dnsmasq.status();
-  // dnsmasq must hold port 67 before xdpxe looks.
-  for (int i = 0; i < 100; ++i) {
-    if (lab::Sh(lab->srv().Exec("ss -uln sport = :67")).out.find(":67") !=
-        std::string::npos) {
-      break;
-    }
-    usleep(20000);
+  // dnsmasq must hold port 67 before xdpxe looks (bounded: 10 s).
+  bool dnsmasq_bound = false;
+  for (int i = 0; i < 500 && !dnsmasq_bound; ++i) {
+    dnsmasq_bound =
+        lab::Sh(lab->srv().Exec("ss -uln sport = :67")).out.find(":67") !=
+        std::string::npos;
+    if (!dnsmasq_bound) usleep(20000);
   }
+  ASSERT_TRUE(dnsmasq_bound) << "dnsmasq did not bind port 67 in 10 s";
   ASSERT_TRUE(lab->StartServer("xdp", {"--dhcp"}).ok()) << lab->ServerLog();
   EXPECT_NE(lab->ServerLog().find("PXE requests read from AF_PACKET"),
             std::string::npos)

@@ -208,7 +208,7 @@ TEST(DataplaneMultiQueueTest, TransfersCompleteWhenAcksArriveOnAnotherQueue) {
   }
   lab->server().Signal(SIGUSR1);
   std::string log;
-  for (int i = 0; i < 100; ++i) {
+  for (int i = 0; i < 250; ++i) {  // 5 s
     log = lab->ServerLog();
     if (log.find("status ") != std::string::npos) break;
     usleep(20000);

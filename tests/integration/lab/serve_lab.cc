@@ -53,7 +53,7 @@ absl::Status ServeLab::StartServer(const std::string& backend,
   auto p = Process::Spawn(srv().Nsenter(argv), log);
   if (!p.ok()) return p.status();
   server_ = std::move(*p);
-  for (int i = 0; i < 500; ++i) {  // 5 s
+  for (int i = 0; i < 1000; ++i) {  // 10 s: a restart may wait out EBUSY
     if (ServerLog().find("ready ") != std::string::npos) {
       return absl::OkStatus();
     }
