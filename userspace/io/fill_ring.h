@@ -5,12 +5,12 @@
 // index after the RX descriptors of the same batch (xsk_flush(): RX
 // producer first, fill consumer second), so a worker on another CPU can
 // read a descriptor while the fill ring still shows the frame behind it as
-// unconsumed. A reserve
-// for every frame just received then fails. Before this class the port
-// treated that reserve as infallible and submitted the slots anyway: stale
-// addresses went to the kernel, two fill entries named one frame, and every
-// pass of the ring lost a packet to the alias from then on (issue 5: TFTP at
-// 5–10 MB/s with 1-s stalls after a ProxyDHCP flood, until a restart).
+// unconsumed. A reserve for every frame just received then fails. Before
+// this class the port treated that reserve as infallible and submitted the
+// slots anyway: stale addresses went to the kernel, two fill entries named
+// one frame, and every pass of the ring lost a packet to the alias from
+// then on (issue 5: TFTP at 5–10 MB/s with 1-s stalls after a ProxyDHCP
+// flood, until a restart).
 //
 // Frames that do not fit wait here, in storage reserved up front (no
 // allocation on the packet path), and go back on the next Publish().
